@@ -1,0 +1,56 @@
+import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
+
+/** A text map or HTTP headers carrier as OpenTracing code passes it: a plain object of strings. */
+export type TextMapCarrier = Record<string, unknown>;
+
+/**
+ * Writes each propagation field as a property of the carrier, as OpenTracing's FORMAT_TEXT_MAP
+ * and FORMAT_HTTP_HEADERS define it. A frozen carrier makes the assignment throw; `TracerShim`
+ * catches that and reports it through `diag`.
+ */
+export const textMapSetter: TextMapSetter<TextMapCarrier> = {
+  set(carrier, key, value) {
+    carrier[key] = value;
+  },
+};
+
+/**
+ * Reads propagation fields from a carrier without trusting it:
+ * - only own properties count, so `constructor` or `__proto__` never read a prototype's value;
+ * - a name is matched exactly first, then case-insensitively, because HTTP header names are
+ *   case-insensitive and hand-built carriers (`{ Traceparent: ... }`) exist;
+ * - a string passes, a number becomes its decimal string, an array (Node's repeated headers)
+ *   keeps its string elements; anything else reads as absent.
+ */
+export const textMapGetter: TextMapGetter<TextMapCarrier> = {
+  keys(carrier) {
+    return Object.keys(carrier);
+  },
+  get(carrier, key) {
+    return readHeaderValue(ownValue(carrier, key));
+  },
+};
+
+function ownValue(carrier: TextMapCarrier, key: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(carrier, key)) return carrier[key];
+  const wanted = key.toLowerCase();
+  for (const name of Object.keys(carrier)) {
+    if (name.length === wanted.length && name.toLowerCase() === wanted) return carrier[name];
+  }
+  return undefined;
+}
+
+function readHeaderValue(value: unknown): string | string[] | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (Array.isArray(value)) {
+    const strings = value.filter((element): element is string => typeof element === 'string');
+    return strings.length > 0 ? strings : undefined;
+  }
+  return undefined;
+}
+
+/** Whether OpenTracing code passed something a text map can be read from or written to. */
+export function isTextMapCarrier(carrier: unknown): carrier is TextMapCarrier {
+  return (typeof carrier === 'object' && carrier !== null && !Array.isArray(carrier)) || typeof carrier === 'function';
+}

@@ -1,0 +1,118 @@
+import type { Attributes } from '@opentelemetry/api';
+import { isErrorLike, setAttributeOn, toAttributeValue } from './attributes';
+import {
+  ATTR_EXCEPTION_MESSAGE,
+  ATTR_EXCEPTION_STACKTRACE,
+  ATTR_EXCEPTION_TYPE,
+  DEFAULT_EVENT_NAME,
+  EXCEPTION_EVENT_NAME,
+  LOG_ERROR_KIND,
+  LOG_ERROR_OBJECT,
+  LOG_EVENT,
+  LOG_MESSAGE,
+  LOG_STACK,
+} from './constants';
+import { describeError, logger } from './logger';
+
+/** An OpenTelemetry event made from one OpenTracing `log()` call. */
+export interface LogEvent {
+  /** Event name: the `event` field, `"exception"` for error logs, else `"log"`. */
+  readonly name: string;
+  /** The other fields, converted by `toAttributeValue`. */
+  readonly attributes: Attributes;
+  /**
+   * For error logs, the exception message: it becomes the span's status description when the
+   * span ends with status Error.
+   */
+  readonly exceptionMessage: string | undefined;
+}
+
+/**
+ * Translates the fields of an OpenTracing `log(fields)` call into an OpenTelemetry event
+ * (OpenTelemetry specification, compatibility/opentracing.md, "Log"):
+ *
+ * - `event: 'error'` with an Error (duck-typed, any realm) in `error.object`: an `exception`
+ *   event with `exception.type` (the Error's `name`), `exception.message` and
+ *   `exception.stacktrace` taken from the Error, plus every other field as an attribute;
+ *   this is what Record Exception produces, done by hand because the API's `recordException`
+ *   cannot carry the other fields;
+ * - `event: 'error'` without one: an `exception` event with `error.kind` -> `exception.type`,
+ *   `message` -> `exception.message`, `stack` -> `exception.stacktrace`, other fields kept;
+ * - otherwise an event named by `event` (a non-string is converted to a string), or `"log"`,
+ *   with every other field as an attribute.
+ *
+ * Fields whose value is `undefined` or `null` are skipped. A field whose getter throws is
+ * skipped with a `diag` warning. Non-object `fields` (a bare string, say) are kept as an event
+ * `"log"` with a `message` attribute, with a warning, rather than lost.
+ */
+export function toLogEvent(fields: unknown): LogEvent {
+  if (typeof fields !== 'object' || fields === null) {
+    logger.warn(`log() expects an object of fields, got ${typeof fields}; recorded as a "message" field`);
+    const message = toAttributeValue(fields);
+    return { name: DEFAULT_EVENT_NAME, attributes: message === undefined ? {} : { message }, exceptionMessage: undefined };
+  }
+  const values = readFields(fields as Record<string, unknown>);
+  const event = values.get(LOG_EVENT);
+  values.delete(LOG_EVENT);
+  if (event === 'error') return toExceptionEvent(values);
+  const attributes: Attributes = {};
+  copyAttributes(values, attributes);
+  const name = event === undefined ? DEFAULT_EVENT_NAME : String(toAttributeValue(event) ?? DEFAULT_EVENT_NAME);
+  return { name, attributes, exceptionMessage: undefined };
+}
+
+function toExceptionEvent(values: Map<string, unknown>): LogEvent {
+  const attributes: Attributes = {};
+  const errorObject = values.get(LOG_ERROR_OBJECT);
+  if (isErrorLike(errorObject)) {
+    values.delete(LOG_ERROR_OBJECT);
+    attributes[ATTR_EXCEPTION_TYPE] = typeof errorObject.name === 'string' && errorObject.name !== '' ? errorObject.name : 'Error';
+    attributes[ATTR_EXCEPTION_MESSAGE] = errorObject.message;
+    if (typeof errorObject.stack === 'string') attributes[ATTR_EXCEPTION_STACKTRACE] = errorObject.stack;
+  } else {
+    moveField(values, LOG_ERROR_KIND, attributes, ATTR_EXCEPTION_TYPE);
+    moveField(values, LOG_MESSAGE, attributes, ATTR_EXCEPTION_MESSAGE);
+    moveField(values, LOG_STACK, attributes, ATTR_EXCEPTION_STACKTRACE);
+  }
+  copyAttributes(values, attributes);
+  const message = attributes[ATTR_EXCEPTION_MESSAGE];
+  return {
+    name: EXCEPTION_EVENT_NAME,
+    attributes,
+    exceptionMessage: typeof message === 'string' ? message : undefined,
+  };
+}
+
+function moveField(values: Map<string, unknown>, from: string, attributes: Attributes, to: string): void {
+  if (!values.has(from)) return;
+  const value = toAttributeValue(values.get(from));
+  values.delete(from);
+  if (value !== undefined) attributes[to] = value;
+}
+
+function copyAttributes(values: Map<string, unknown>, attributes: Attributes): void {
+  for (const [key, raw] of values) {
+    const value = toAttributeValue(raw);
+    if (value !== undefined) setAttributeOn(attributes, key, value);
+  }
+}
+
+/** Reads each own enumerable field once, so a getter runs once and a throwing one is skipped. */
+function readFields(fields: Record<string, unknown>): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  let keys: string[];
+  try {
+    keys = Object.keys(fields);
+  } catch (error) {
+    logger.warn(`log() fields could not be listed: ${describeError(error)}`);
+    return values;
+  }
+  for (const key of keys) {
+    try {
+      values.set(key, fields[key]);
+    } catch (error) {
+      logger.warn(`log() field "${key}" could not be read: ${describeError(error)}`);
+    }
+  }
+  return values;
+}

@@ -1,0 +1,18 @@
+import { diag } from '@opentelemetry/api';
+
+/**
+ * Where the shim says what went wrong instead of throwing into instrumented code: OpenTelemetry's
+ * global `diag` logger (silent until the application calls `diag.setLogger`), under the
+ * namespace `opentracing-otel-shim`. The component logger looks the global logger up at each
+ * call, so a logger registered after this module loaded is honoured.
+ */
+export const logger = diag.createComponentLogger({ namespace: 'opentracing-otel-shim' });
+
+/** Describes a caught exception in one line for a log message. */
+export function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return 'unprintable error';
+  }
+}

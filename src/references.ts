@@ -1,0 +1,126 @@
+import { TraceFlags, isSpanContextValid, propagation } from '@opentelemetry/api';
+import type { Baggage, SpanContext } from '@opentelemetry/api';
+import * as opentracing from 'opentracing';
+import { describeError, logger } from './logger';
+import { SpanContextShim } from './span-context-shim';
+
+/** A resolved OpenTracing reference: its type (`child_of`, `follows_from`) and its context. */
+export interface ResolvedReference {
+  readonly type: string;
+  readonly context: SpanContextShim;
+}
+
+const HEX_TRACE_ID = /^[0-9a-f]{1,32}$/i;
+const HEX_SPAN_ID = /^[0-9a-f]{1,16}$/i;
+
+/**
+ * Reads anything OpenTracing code passes as a span context: this shim's `SpanContextShim`; a
+ * Span, also from another copy of the `opentracing` package (duck-typed on `context()`, because
+ * several copies in one `node_modules` tree are common and `instanceof` fails between them:
+ * see `../shared/reference/real-clients.md`); a span context shim of another copy of this
+ * package (`getSpanContext()`); or a span context of another OpenTracing tracer (jaeger-client,
+ * MockTracer), used as a remote context when its `toTraceId()`/`toSpanId()` give hex ids (short
+ * ids are left-padded, as jaeger-client strips leading zeros). A foreign context's sampled flag
+ * comes from its `isSampled()` when it has one (jaeger-client), else it is taken as sampled, and
+ * a plain-object `baggage` property (jaeger-client) becomes OpenTelemetry Baggage.
+ *
+ * Returns `undefined`, with a `diag` warning, for anything else; never throws.
+ */
+export function resolveSpanContext(value: unknown): SpanContextShim | undefined {
+  if (value instanceof SpanContextShim) return value;
+  try {
+    return resolveForeign(value, true);
+  } catch (error) {
+    logger.warn(`a span context could not be read and was ignored: ${describeError(error)}`);
+    return undefined;
+  }
+}
+
+/**
+ * Reads an OpenTracing `Reference` (duck-typed: `type()` and `referencedContext()`, so that
+ * references from another copy of `opentracing` work). Null and unreadable references give
+ * `undefined`; unreadable ones with a `diag` warning.
+ */
+export function resolveReference(reference: unknown): ResolvedReference | undefined {
+  if (reference === null || reference === undefined) return undefined;
+  try {
+    const { type, referencedContext } = reference as Partial<opentracing.Reference>;
+    if (typeof type !== 'function' || typeof referencedContext !== 'function') {
+      logger.warn('a reference without type() and referencedContext() was ignored');
+      return undefined;
+    }
+    const refType = String(type.call(reference));
+    const context = referencedContext.call(reference);
+    if (context === null || context === undefined) return undefined;
+    const resolved = resolveSpanContext(context);
+    return resolved === undefined ? undefined : { type: refType, context: resolved };
+  } catch (error) {
+    logger.warn(`a reference could not be read and was ignored: ${describeError(error)}`);
+    return undefined;
+  }
+}
+
+function resolveForeign(value: unknown, followSpan: boolean): SpanContextShim | undefined {
+  if (typeof value !== 'object' || value === null) {
+    if (value !== null && value !== undefined) logger.warn(`a ${typeof value} is not a span context; ignored`);
+    return undefined;
+  }
+  const candidate = value as Record<string, unknown>;
+  if (typeof candidate.getSpanContext === 'function') {
+    const spanContext = (candidate.getSpanContext as () => unknown).call(value);
+    if (isOtelSpanContext(spanContext)) {
+      const baggage = typeof candidate.getBaggage === 'function' ? (candidate.getBaggage as () => unknown).call(value) : undefined;
+      return new SpanContextShim(spanContext, isBaggage(baggage) ? baggage : undefined);
+    }
+  }
+  if (typeof candidate.toTraceId === 'function' && typeof candidate.toSpanId === 'function') {
+    return fromForeignIds(candidate);
+  }
+  if (followSpan && typeof candidate.context === 'function') {
+    const context = (candidate.context as () => unknown).call(value);
+    return context instanceof SpanContextShim ? context : resolveForeign(context, false);
+  }
+  logger.warn('an object that is neither a Span nor a SpanContext was ignored');
+  return undefined;
+}
+
+function fromForeignIds(candidate: Record<string, unknown>): SpanContextShim | undefined {
+  const traceId = (candidate.toTraceId as () => unknown).call(candidate);
+  const spanId = (candidate.toSpanId as () => unknown).call(candidate);
+  if (typeof traceId !== 'string' || !HEX_TRACE_ID.test(traceId) || typeof spanId !== 'string' || !HEX_SPAN_ID.test(spanId)) {
+    logger.warn('a span context of another tracer has no hex trace id and span id; ignored');
+    return undefined;
+  }
+  const sampled = typeof candidate.isSampled === 'function' ? Boolean((candidate.isSampled as () => unknown).call(candidate)) : true;
+  const spanContext: SpanContext = {
+    traceId: traceId.toLowerCase().padStart(32, '0'),
+    spanId: spanId.toLowerCase().padStart(16, '0'),
+    traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+    isRemote: true,
+  };
+  if (!isSpanContextValid(spanContext)) {
+    logger.warn('a span context of another tracer has an all-zero trace id or span id; ignored');
+    return undefined;
+  }
+  return new SpanContextShim(spanContext, foreignBaggage(candidate.baggage));
+}
+
+function foreignBaggage(value: unknown): Baggage {
+  let baggage = propagation.createBaggage();
+  if (typeof value !== 'object' || value === null) return baggage;
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === 'string') baggage = baggage.setEntry(key, { value: item });
+  }
+  return baggage;
+}
+
+function isOtelSpanContext(value: unknown): value is SpanContext {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<SpanContext>;
+  return typeof candidate.traceId === 'string' && typeof candidate.spanId === 'string' && typeof candidate.traceFlags === 'number';
+}
+
+function isBaggage(value: unknown): value is Baggage {
+  return typeof value === 'object' && value !== null && typeof (value as Baggage).getEntry === 'function';
+}

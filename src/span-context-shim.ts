@@ -1,0 +1,90 @@
+import { INVALID_SPAN_CONTEXT, propagation } from '@opentelemetry/api';
+import type { Baggage, SpanContext } from '@opentelemetry/api';
+import * as opentracing from 'opentracing';
+
+/** Where a span context shim reads its OpenTelemetry span context when it is first asked. */
+export interface SpanContextSource {
+  /** The OpenTelemetry span context; may create the OpenTelemetry span (see `SpanShim`). */
+  _otelSpanContext(): SpanContext;
+}
+
+/** Baggage with no entries; OpenTelemetry Baggage is immutable, so one instance serves all. */
+export const EMPTY_BAGGAGE: Baggage = propagation.createBaggage();
+
+/**
+ * An OpenTracing SpanContext backed by an OpenTelemetry SpanContext and Baggage.
+ *
+ * Immutable, as the OpenTelemetry specification asks (compatibility/opentracing.md, "SpanContext
+ * Shim"): `span.setBaggageItem` gives the span a new shim, and shims handed out earlier keep
+ * their baggage, which makes baggage safe under concurrent use.
+ *
+ * A span's context shim reads the span's ids only when they are first asked for (`toTraceId`,
+ * `toSpanId`, `getSpanContext`, or use as a parent or in inject), because `SpanShim` delays
+ * creating the OpenTelemetry span so that a `span.kind` tag set after start can still become
+ * the SpanKind; once read, the ids never change.
+ */
+export class SpanContextShim extends opentracing.SpanContext {
+  private _spanContext: SpanContext | undefined;
+  private _source: SpanContextSource | undefined;
+  private readonly _baggage: Baggage;
+
+  /**
+   * @param spanContext the OpenTelemetry span context (hex ids, trace flags, `isRemote`).
+   * @param baggage the OpenTelemetry Baggage carried with it; none means empty.
+   */
+  constructor(spanContext: SpanContext, baggage: Baggage = EMPTY_BAGGAGE) {
+    super();
+    this._spanContext = spanContext;
+    this._source = undefined;
+    this._baggage = baggage;
+  }
+
+  /**
+   * A shim whose span context is read from `source` when first needed.
+   * @internal used by SpanShim
+   */
+  static _fromSource(source: SpanContextSource, baggage: Baggage): SpanContextShim {
+    const shim = new SpanContextShim(INVALID_SPAN_CONTEXT, baggage);
+    shim._spanContext = undefined;
+    shim._source = source;
+    return shim;
+  }
+
+  /** The OpenTelemetry SpanContext (32-hex trace id, 16-hex span id, trace flags). */
+  getSpanContext(): SpanContext {
+    if (this._spanContext === undefined) {
+      this._spanContext = (this._source as SpanContextSource)._otelSpanContext();
+      this._source = undefined;
+    }
+    return this._spanContext;
+  }
+
+  /** The OpenTelemetry Baggage of this context (immutable). */
+  getBaggage(): Baggage {
+    return this._baggage;
+  }
+
+  /** The value of baggage item `key`, or `undefined` when there is none. */
+  getBaggageItem(key: string): string | undefined {
+    return this._baggage.getEntry(key)?.value;
+  }
+
+  /** The trace id as 32 lower-case hex characters (OpenTelemetry form, not zero-stripped). */
+  override toTraceId(): string {
+    return this.getSpanContext().traceId;
+  }
+
+  /** The span id as 16 lower-case hex characters. */
+  override toSpanId(): string {
+    return this.getSpanContext().spanId;
+  }
+
+  /**
+   * The same span context with other baggage.
+   * @internal used by SpanShim.setBaggageItem
+   */
+  _withBaggage(baggage: Baggage): SpanContextShim {
+    if (this._spanContext !== undefined) return new SpanContextShim(this._spanContext, baggage);
+    return SpanContextShim._fromSource(this._source as SpanContextSource, baggage);
+  }
+}

@@ -1,0 +1,22 @@
+import { SpanKind } from '@opentelemetry/api';
+
+/**
+ * Maps the value of the OpenTracing `span.kind` tag (`client`, `server`, `producer`,
+ * `consumer`, in any case: OpenTracing semantic conventions) to an OpenTelemetry SpanKind.
+ * Returns `undefined` for any other value, which then stays an ordinary `span.kind` attribute.
+ */
+export function toSpanKind(value: unknown): SpanKind | undefined {
+  if (typeof value !== 'string') return undefined;
+  switch (value.toLowerCase()) {
+    case 'client':
+      return SpanKind.CLIENT;
+    case 'server':
+      return SpanKind.SERVER;
+    case 'producer':
+      return SpanKind.PRODUCER;
+    case 'consumer':
+      return SpanKind.CONSUMER;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,334 @@
+import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Attributes, Baggage, Context, HrTime, Link, Span, SpanContext, Tracer } from '@opentelemetry/api';
+import * as opentracing from 'opentracing';
+import { setAttributeOn, toAttributeValue } from './attributes';
+import { TAG_ERROR, TAG_SPAN_KIND } from './constants';
+import { toLogEvent } from './events';
+import { describeError, logger } from './logger';
+import { EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
+import type { SpanContextSource } from './span-context-shim';
+import { toSpanKind } from './span-kind';
+import { elapsedSince, millisToHrTime, readEpochMillis } from './time';
+
+/** An event logged before the OpenTelemetry span exists; replayed, with its time, when it does. */
+interface PendingEvent {
+  readonly name: string;
+  readonly attributes: Attributes;
+  readonly time: HrTime;
+}
+
+/** What `TracerShim` decided when the OpenTracing span started. @internal */
+export interface SpanStart {
+  readonly tracer: Tracer;
+  readonly name: string;
+  /** Context the OpenTelemetry span is created in: parent span context and the span's baggage. */
+  readonly parentContext: Context;
+  /** Create a root span whatever the parent context holds (`implicitParent: false`). */
+  readonly root: boolean;
+  readonly links: Link[] | undefined;
+  readonly baggage: Baggage;
+  /** Start time, ms since the epoch. */
+  readonly startMillis: number;
+  /** `performance.now()` at start; NaN when the caller gave the start time. */
+  readonly startPerformance: number;
+}
+
+/**
+ * An OpenTracing Span backed by an OpenTelemetry Span; the OpenTracing API's hooks (`_addTags`,
+ * `_log`, `_finish`, ...) translate each call (rules: OpenTelemetry specification,
+ * compatibility/opentracing.md; the full table is docs/mapping.md).
+ *
+ * The OpenTelemetry span is created on first use rather than at `startSpan`, so that a
+ * `span.kind` tag set after start (express-opentracing does this) still becomes the SpanKind,
+ * which OpenTelemetry fixes at creation; this needs no SDK internals. Until then tags are kept
+ * as start attributes (samplers see them) and logs are kept with their times. First use is: a
+ * child span or link to it, `inject`, reading its ids (`context().toTraceId()`...), `getSpan()`,
+ * activation (`withSpan`) or `finish()`; the OpenTelemetry span then starts with the original
+ * start time. After that, `span.kind` stays an attribute and `diag` says why.
+ *
+ * Every call after `finish()` is ignored, silently: instrumentation such as express-opentracing
+ * finishes twice. No call throws into the caller; failures are reported through `diag`.
+ */
+export class SpanShim extends opentracing.Span {
+  private readonly _tracerShim: opentracing.Tracer;
+  /** The OpenTelemetry span once created; released at finish so a kept shim does not keep its data. */
+  private _span: Span | undefined;
+  private _spanContext: SpanContext | undefined;
+  private _baggage: Baggage;
+  private _contextShim: SpanContextShim | undefined;
+  private _finished: boolean;
+  /** OpenTracing's `error` tag: the last write wins, so the status is decided at finish. */
+  private _status: SpanStatusCode;
+  private _errorMessage: string | undefined;
+  private _startMillis: number;
+  private _startPerformance: number;
+  // What the OpenTelemetry span will be created with, until it is.
+  private _start: SpanStart | undefined;
+  private _name: string;
+  private _kind: SpanKind;
+  private _attributes: Attributes | undefined;
+  private _events: PendingEvent[] | undefined;
+
+  /**
+   * Wraps an OpenTelemetry span that already exists (as `@opentelemetry/shim-opentracing`'s
+   * SpanShim does). `TracerShim.startSpan` is the usual way to get a SpanShim.
+   *
+   * @param tracerShim the OpenTracing tracer that `span.tracer()` returns.
+   * @param span the OpenTelemetry span; the shim ends it on `finish()`.
+   * @param baggage the span's OpenTelemetry Baggage; none means empty.
+   */
+  constructor(tracerShim: opentracing.Tracer, span: Span, baggage: Baggage = EMPTY_BAGGAGE) {
+    super();
+    this._tracerShim = tracerShim;
+    this._span = span;
+    this._spanContext = undefined;
+    this._baggage = baggage;
+    this._contextShim = undefined;
+    this._finished = false;
+    this._status = SpanStatusCode.UNSET;
+    this._errorMessage = undefined;
+    this._startMillis = 0;
+    this._startPerformance = NaN;
+    this._start = undefined;
+    this._name = '';
+    this._kind = SpanKind.INTERNAL;
+    this._attributes = undefined;
+    this._events = undefined;
+  }
+
+  /**
+   * A span whose OpenTelemetry span is created on first use (see the class comment).
+   * @internal used by TracerShim
+   */
+  static _startDeferred(tracerShim: opentracing.Tracer, start: SpanStart, tags: unknown): SpanShim {
+    const shim = new SpanShim(tracerShim, DEFERRED, start.baggage);
+    shim._span = undefined;
+    shim._start = start;
+    shim._name = start.name;
+    shim._attributes = {};
+    shim._startMillis = start.startMillis;
+    shim._startPerformance = start.startPerformance;
+    if (tags !== undefined && tags !== null) shim._addTags(tags as Record<string, unknown>);
+    return shim;
+  }
+
+  /**
+   * The OpenTelemetry span behind this shim, created now if it was not yet (which fixes its
+   * SpanKind). After `finish()` a non-recording span with the same span context, because the
+   * shim lets go of the finished span.
+   */
+  getSpan(): Span {
+    if (this._span !== undefined) return this._span;
+    if (this._finished) return trace.wrapSpanContext(this._spanContext as SpanContext);
+    return this._createSpan();
+  }
+
+  /** @internal SpanContextSource for this span's context shims. */
+  _otelSpanContext(): SpanContext {
+    return this._spanContext ?? this._createSpan().spanContext();
+  }
+
+  protected override _context(): SpanContextShim {
+    if (this._contextShim === undefined) {
+      this._contextShim =
+        this._spanContext !== undefined
+          ? new SpanContextShim(this._spanContext, this._baggage)
+          : SpanContextShim._fromSource(this as SpanContextSource, this._baggage);
+    }
+    return this._contextShim;
+  }
+
+  protected override _tracer(): opentracing.Tracer {
+    return this._tracerShim;
+  }
+
+  protected override _setOperationName(name: string): void {
+    if (this._finished) return;
+    const text = typeof name === 'string' ? name : String(toAttributeValue(name));
+    if (this._span !== undefined) this._span.updateName(text);
+    else this._name = text;
+  }
+
+  protected override _setBaggageItem(key: string, value: string): void {
+    if (this._finished) return;
+    if (typeof key !== 'string' || key === '' || value === undefined || value === null) {
+      logger.warn('setBaggageItem needs a non-empty string key and a value; ignored');
+      return;
+    }
+    this._baggage = this._baggage.setEntry(key, { value: typeof value === 'string' ? value : String(toAttributeValue(value)) });
+    // Context shims are immutable: the next context() call makes one with the new baggage.
+    this._contextShim = undefined;
+  }
+
+  protected override _getBaggageItem(key: string): string | undefined {
+    return this._baggage.getEntry(key)?.value;
+  }
+
+  protected override _addTags(tags: { [key: string]: unknown }): void {
+    if (this._finished) return;
+    if (typeof tags !== 'object' || tags === null) {
+      logger.warn(`addTags expects an object, got ${typeof tags}; ignored`);
+      return;
+    }
+    let keys: string[];
+    try {
+      keys = Object.keys(tags);
+    } catch (error) {
+      logger.warn(`tags could not be listed: ${describeError(error)}`);
+      return;
+    }
+    for (const key of keys) {
+      let value: unknown;
+      try {
+        value = tags[key];
+      } catch (error) {
+        logger.warn(`tag "${key}" could not be read: ${describeError(error)}`);
+        continue;
+      }
+      this._setTag(key, value);
+    }
+  }
+
+  protected override _log(fields: { [key: string]: unknown }, timestamp?: number): void {
+    if (this._finished) return;
+    const event = toLogEvent(fields);
+    if (event.exceptionMessage !== undefined) this._errorMessage = event.exceptionMessage;
+    const time = timestamp === undefined ? this._now() : this._readTime(timestamp, 'log');
+    if (this._span !== undefined) {
+      this._span.addEvent(event.name, event.attributes, time);
+    } else if (this._start !== undefined) {
+      (this._events ??= []).push({ name: event.name, attributes: event.attributes, time: time as HrTime });
+    }
+  }
+
+  /**
+   * OpenTracing's `logEvent(name, payload)`. Overridden because the base class logs the payload
+   * as one field named `payload`; here an object payload's fields become the event's attributes
+   * (fields whose value is undefined are skipped), and any other payload stays a `payload` field.
+   */
+  override logEvent(eventName: string, payload?: unknown): void {
+    if (this._finished) return;
+    let fields: Record<string, unknown>;
+    try {
+      fields = isPlainObject(payload)
+        ? { ...payload, event: eventName }
+        : payload === undefined
+          ? { event: eventName }
+          : { event: eventName, payload };
+    } catch (error) {
+      logger.warn(`logEvent payload could not be read: ${describeError(error)}`);
+      fields = { event: eventName };
+    }
+    this._log(fields);
+  }
+
+  protected override _finish(finishTime?: number): void {
+    if (this._finished) return;
+    const time = finishTime === undefined ? this._now() : this._readTime(finishTime, 'finish');
+    const span = this._span ?? this._createSpan();
+    this._finished = true;
+    this._span = undefined;
+    try {
+      if (this._status === SpanStatusCode.ERROR) {
+        span.setStatus(this._errorMessage === undefined ? { code: SpanStatusCode.ERROR } : { code: SpanStatusCode.ERROR, message: this._errorMessage });
+      } else if (this._status === SpanStatusCode.OK) {
+        span.setStatus({ code: SpanStatusCode.OK });
+      }
+      span.end(time);
+    } catch (error) {
+      logger.error(`ending the OpenTelemetry span failed: ${describeError(error)}`);
+    }
+  }
+
+  /** One tag; the rule for each key lives here, for tags at start and after it alike. */
+  private _setTag(key: string, value: unknown): void {
+    if (value === undefined || value === null) return;
+    if (key === TAG_SPAN_KIND) {
+      const kind = toSpanKind(value);
+      if (kind !== undefined) {
+        if (this._span === undefined) {
+          this._kind = kind;
+          return;
+        }
+        logger.warn(
+          `span.kind was set after the span's context was used (child, inject, id read, activation); ` +
+            'OpenTelemetry fixes the SpanKind at creation, so it is kept as the attribute "span.kind"',
+        );
+      }
+    } else if (key === TAG_ERROR) {
+      // OpenTelemetry spec: true -> Error, false -> Ok; other values stay an attribute.
+      if (value === true || value === 'true') {
+        this._status = SpanStatusCode.ERROR;
+        return;
+      }
+      if (value === false || value === 'false') {
+        this._status = SpanStatusCode.OK;
+        return;
+      }
+    }
+    const attribute = toAttributeValue(value);
+    if (attribute === undefined) return;
+    if (this._span !== undefined) this._span.setAttribute(key, attribute);
+    else if (this._attributes !== undefined) setAttributeOn(this._attributes, key, attribute);
+  }
+
+  /** Creates the OpenTelemetry span from what was gathered since start (see the class comment). */
+  private _createSpan(): Span {
+    const start = this._start as SpanStart;
+    let span: Span;
+    try {
+      span = start.tracer.startSpan(
+        this._name,
+        {
+          kind: this._kind,
+          attributes: this._attributes,
+          links: start.links,
+          startTime: millisToHrTime(this._startMillis),
+          root: start.root,
+        },
+        start.parentContext,
+      );
+    } catch (error) {
+      logger.error(`the OpenTelemetry tracer failed to start a span: ${describeError(error)}`);
+      span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    }
+    const events = this._events;
+    this._span = span;
+    this._spanContext = span.spanContext();
+    this._start = undefined;
+    this._attributes = undefined;
+    this._events = undefined;
+    if (events !== undefined) {
+      for (const event of events) span.addEvent(event.name, event.attributes, event.time);
+    }
+    return span;
+  }
+
+  /**
+   * The current time for an event or the end. Spans this shim started carry their own clock
+   * (see `elapsedSince`), because the OpenTelemetry span may be created later and would
+   * otherwise fall back to millisecond `Date.now()`. A wrapped span lets the SDK decide.
+   */
+  private _now(): HrTime | undefined {
+    if (!Number.isNaN(this._startPerformance)) {
+      return millisToHrTime(elapsedSince(this._startMillis, this._startPerformance));
+    }
+    return this._span === undefined ? millisToHrTime(Date.now()) : undefined;
+  }
+
+  private _readTime(value: unknown, call: string): HrTime | undefined {
+    const millis = readEpochMillis(value);
+    if (millis !== undefined) return millisToHrTime(millis);
+    logger.warn(`${call}: the time must be ms since the epoch, got ${String(toAttributeValue(value))}; using now`);
+    return this._now();
+  }
+}
+
+/** Stands for "no OpenTelemetry span yet" while the constructor runs. */
+const DEFERRED: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,280 @@
+import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, TraceFlags, context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import type { Baggage, Context, Link, SpanContext, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
+import * as opentracing from 'opentracing';
+import { decodeBinary, encodeBinary } from './binary-format';
+import { isTextMapCarrier, textMapGetter, textMapSetter } from './carrier';
+import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from './constants';
+import { describeError, logger } from './logger';
+import { resolveReference, resolveSpanContext } from './references';
+import { EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
+import { SpanShim } from './span-shim';
+import type { SpanStart } from './span-shim';
+import { readEpochMillis } from './time';
+import { VERSION } from './version';
+
+/** Options of `TracerShim` and `createTracerShim`. */
+export interface TracerShimOptions {
+  /**
+   * Propagator for OpenTracing's FORMAT_TEXT_MAP. Default: the global propagator
+   * (`propagation.setGlobalPropagator`), looked up at each call (OpenTelemetry spec).
+   */
+  textMapPropagator?: TextMapPropagator;
+  /** Propagator for FORMAT_HTTP_HEADERS. Default: the global propagator, looked up at each call. */
+  httpHeadersPropagator?: TextMapPropagator;
+  /**
+   * When a span is started without references: `true` (default) makes the active
+   * OpenTelemetry span its parent, so OpenTracing code running inside OpenTelemetry-instrumented
+   * code joins its trace (the opt-in the OpenTelemetry spec allows for JS); `false` makes it a
+   * root span.
+   */
+  implicitParent?: boolean;
+}
+
+/**
+ * An OpenTracing Tracer that creates OpenTelemetry spans (OpenTelemetry specification,
+ * compatibility/opentracing.md). Hand it to OpenTracing code, e.g.
+ * `opentracing.initGlobalTracer(new TracerShim(provider))`.
+ *
+ * It implements OpenTracing's hooks (`_startSpan`, `_inject`, `_extract`); `startSpan` itself
+ * is overridden only because the base class changes the caller's options object. No call throws
+ * into instrumented code: bad input is reported through OpenTelemetry's `diag` logger and
+ * ignored (inject writes nothing, extract returns null, startSpan still returns a span).
+ */
+export class TracerShim extends opentracing.Tracer {
+  private readonly _tracer: Tracer;
+  private readonly _textMapPropagator: TextMapPropagator | undefined;
+  private readonly _httpHeadersPropagator: TextMapPropagator | undefined;
+  private readonly _implicitParent: boolean;
+  private readonly _warnings = new Set<string>();
+
+  /**
+   * @param tracerOrProvider an OpenTelemetry TracerProvider (the tracer is obtained from it as
+   *   `opentracing-shim` with this package's version, as the OpenTelemetry spec asks), or a
+   *   Tracer (so code written for `@opentelemetry/shim-opentracing`, whose constructor takes a
+   *   Tracer, works unchanged). None: the global TracerProvider.
+   * @param options propagators and the implicit-parent switch; see `TracerShimOptions`.
+   */
+  constructor(tracerOrProvider?: Tracer | TracerProvider, options: TracerShimOptions = {}) {
+    super();
+    this._tracer = obtainTracer(tracerOrProvider);
+    this._textMapPropagator = options?.textMapPropagator;
+    this._httpHeadersPropagator = options?.httpHeadersPropagator;
+    this._implicitParent = options?.implicitParent ?? true;
+  }
+
+  /**
+   * Starts a span (OpenTracing API). Overridden because the base class deletes `childOf` from
+   * the caller's options object and pushes into the caller's `references` array; here the
+   * caller's objects never change. `childOf` becomes a ChildOf reference after the given
+   * `references`, as in the base class.
+   */
+  override startSpan(name: string, options?: opentracing.SpanOptions): opentracing.Span {
+    let fields: opentracing.SpanOptions = NO_OPTIONS;
+    try {
+      if (options !== undefined && options !== null) {
+        fields = options;
+        const { childOf, references } = options;
+        if (childOf !== undefined && childOf !== null) {
+          const childOfReference = new opentracing.Reference(opentracing.REFERENCE_CHILD_OF, childOf);
+          fields = {
+            references: Array.isArray(references) ? [...references, childOfReference] : [childOfReference],
+            tags: options.tags,
+            startTime: options.startTime,
+          };
+        }
+      }
+    } catch (error) {
+      logger.warn(`startSpan options could not be read: ${describeError(error)}`);
+    }
+    return this._startSpan(name, fields);
+  }
+
+  protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
+    try {
+      return SpanShim._startDeferred(this, this._spanStart(name, fields), fields.tags);
+    } catch (error) {
+      logger.error(`startSpan failed; a non-recording span is returned: ${describeError(error)}`);
+      return new SpanShim(this, trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
+    }
+  }
+
+  protected override _inject(spanContext: opentracing.SpanContext, format: string, carrier: unknown): void {
+    try {
+      if (format === opentracing.FORMAT_TEXT_MAP || format === opentracing.FORMAT_HTTP_HEADERS) {
+        if (!isTextMapCarrier(carrier)) return this._warn(`inject: ${format} needs an object carrier, got ${typeof carrier}`);
+        const resolved = resolveSpanContext(spanContext);
+        if (resolved === undefined) return this._warn('inject: not a span context; nothing injected');
+        this._propagator(format).inject(this._injectionContext(resolved), carrier, textMapSetter);
+      } else if (format === opentracing.FORMAT_BINARY) {
+        if (typeof carrier !== 'object' || carrier === null) return this._warn('inject: FORMAT_BINARY needs a BinaryCarrier');
+        const resolved = resolveSpanContext(spanContext);
+        if (resolved === undefined) return this._warn('inject: not a span context; nothing injected');
+        (carrier as opentracing.BinaryCarrier).buffer = encodeBinary(resolved.getSpanContext(), resolved.getBaggage());
+      } else {
+        this._warn(`inject: unknown format ${String(format)}; nothing injected`);
+      }
+    } catch (error) {
+      logger.warn(`inject failed: ${describeError(error)}`);
+    }
+  }
+
+  protected override _extract(format: string, carrier: unknown): SpanContextShim | null {
+    try {
+      if (format === opentracing.FORMAT_TEXT_MAP || format === opentracing.FORMAT_HTTP_HEADERS) {
+        if (!isTextMapCarrier(carrier)) {
+          this._warn(`extract: ${format} needs an object carrier, got ${carrier === null ? 'null' : typeof carrier}`);
+          return null;
+        }
+        return this._contextFromExtraction(this._propagator(format).extract(ROOT_CONTEXT, carrier, textMapGetter));
+      }
+      if (format === opentracing.FORMAT_BINARY) {
+        const decoded = typeof carrier === 'object' && carrier !== null ? decodeBinary((carrier as opentracing.BinaryCarrier).buffer) : undefined;
+        if (decoded === undefined) return null;
+        return this._contextFromExtraction(propagation.setBaggage(trace.setSpanContext(ROOT_CONTEXT, decoded.spanContext), decoded.baggage));
+      }
+      this._warn(`extract: unknown format ${String(format)}; null returned`);
+    } catch (error) {
+      logger.warn(`extract failed: ${describeError(error)}`);
+    }
+    return null;
+  }
+
+  /**
+   * The context a propagator injects from: the span context and, when there is any, its
+   * baggage. Built on ROOT_CONTEXT so that only this span context is written. Baggage is written
+   * even when the span context is invalid (OpenTelemetry spec, "Inject").
+   */
+  protected _injectionContext(spanContext: SpanContextShim): Context {
+    const base = trace.setSpanContext(ROOT_CONTEXT, spanContext.getSpanContext());
+    const baggage = spanContext.getBaggage();
+    return baggage === EMPTY_BAGGAGE ? base : propagation.setBaggage(base, baggage);
+  }
+
+  /**
+   * The span context shim for what a propagator extracted, or null. OpenTelemetry spec,
+   * "Extract": a shim when the span context is valid, or sampled, or there is baggage, so that
+   * baggage-only and debug requests keep working; extracted contexts are marked remote.
+   */
+  protected _contextFromExtraction(extracted: Context): SpanContextShim | null {
+    let spanContext: SpanContext = trace.getSpanContext(extracted) ?? INVALID_SPAN_CONTEXT;
+    const baggage = propagation.getBaggage(extracted);
+    const hasBaggage = baggage !== undefined && baggage.getAllEntries().length > 0;
+    if (!isSpanContextValid(spanContext) && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 && !hasBaggage) {
+      return null;
+    }
+    if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
+    return new SpanContextShim(spanContext, hasBaggage ? baggage : EMPTY_BAGGAGE);
+  }
+
+  /** References -> parent, links and baggage; time; everything the OpenTelemetry span needs. */
+  private _spanStart(name: unknown, fields: opentracing.SpanOptions): SpanStart {
+    const active = context.active();
+    const activeBaggage = propagation.getBaggage(active);
+    let parent: SpanContextShim | undefined;
+    let parentIsChildOf = false;
+    let links: Link[] | undefined;
+    let referenced: SpanContextShim[] | undefined;
+    const references = fields.references;
+    if (references !== undefined && references !== null) {
+      for (const reference of Array.isArray(references) ? references : [references]) {
+        const resolved = resolveReference(reference);
+        if (resolved === undefined) continue;
+        const spanContext = resolved.context.getSpanContext();
+        // A link to a context with no identity (a baggage-only extract) would point nowhere.
+        if (isSpanContextValid(spanContext)) {
+          (links ??= []).push({ context: spanContext, attributes: { [LINK_REF_TYPE_ATTRIBUTE]: resolved.type } });
+        }
+        const isChildOf = resolved.type === opentracing.REFERENCE_CHILD_OF;
+        if (parent === undefined || (isChildOf && !parentIsChildOf)) {
+          parent = resolved.context;
+          parentIsChildOf = isChildOf;
+        }
+        (referenced ??= []).push(resolved.context);
+      }
+    }
+
+    let parentContext = active;
+    let baggage: Baggage;
+    if (parent !== undefined) {
+      baggage = referenced !== undefined && referenced.length > 1 ? unionBaggage(parent, referenced) : parent.getBaggage();
+      parentContext = trace.setSpanContext(active, parent.getSpanContext());
+      // Span processors read the new span's baggage from the context it is created in.
+      if (baggage !== (activeBaggage ?? EMPTY_BAGGAGE)) {
+        parentContext = baggage === EMPTY_BAGGAGE ? propagation.deleteBaggage(parentContext) : propagation.setBaggage(parentContext, baggage);
+      }
+    } else {
+      baggage = activeBaggage ?? EMPTY_BAGGAGE;
+    }
+
+    let startMillis = Date.now();
+    let startPerformance = performance.now();
+    if (fields.startTime !== undefined) {
+      const given = readEpochMillis(fields.startTime);
+      if (given === undefined) {
+        logger.warn(`startSpan: startTime must be ms since the epoch, got ${typeof fields.startTime}; using now`);
+      } else {
+        startMillis = given;
+        startPerformance = NaN;
+      }
+    }
+    return {
+      tracer: this._tracer,
+      name: typeof name === 'string' ? name : String(name),
+      parentContext,
+      root: parent === undefined && !this._implicitParent,
+      links,
+      baggage,
+      startMillis,
+      startPerformance,
+    };
+  }
+
+  private _propagator(format: string): TextMapPropagator {
+    const configured = format === opentracing.FORMAT_HTTP_HEADERS ? this._httpHeadersPropagator : this._textMapPropagator;
+    if (configured !== undefined) return configured;
+    if (propagation.fields().length === 0) {
+      this._warn('no global propagator is registered (propagation.setGlobalPropagator), so inject and extract do nothing');
+    }
+    return propagation;
+  }
+
+  /** Warns once per message, so a hot path with the same mistake does not flood the log. */
+  private _warn(message: string): void {
+    if (this._warnings.has(message)) return;
+    if (this._warnings.size < 100) this._warnings.add(message);
+    logger.warn(message);
+  }
+}
+
+/**
+ * Creates a `TracerShim` from an OpenTelemetry TracerProvider (default: the global one).
+ * Same as `new TracerShim(provider, options)`.
+ */
+export function createTracerShim(provider?: TracerProvider, options?: TracerShimOptions): TracerShim {
+  return new TracerShim(provider, options);
+}
+
+const NO_OPTIONS: opentracing.SpanOptions = Object.freeze({});
+
+function obtainTracer(tracerOrProvider: Tracer | TracerProvider | undefined): Tracer {
+  if (tracerOrProvider !== undefined && tracerOrProvider !== null) {
+    if (typeof (tracerOrProvider as TracerProvider).getTracer === 'function') {
+      return (tracerOrProvider as TracerProvider).getTracer(SHIM_TRACER_NAME, VERSION);
+    }
+    if (typeof (tracerOrProvider as Tracer).startSpan === 'function') return tracerOrProvider as Tracer;
+    logger.warn('TracerShim needs a TracerProvider or a Tracer; the global TracerProvider is used');
+  }
+  return trace.getTracerProvider().getTracer(SHIM_TRACER_NAME, VERSION);
+}
+
+/** Union of the referenced contexts' baggage; the parent's value wins for a duplicate key. */
+function unionBaggage(parent: SpanContextShim, referenced: SpanContextShim[]): Baggage {
+  let baggage = parent.getBaggage();
+  for (const other of referenced) {
+    if (other === parent) continue;
+    for (const [key, entry] of other.getBaggage().getAllEntries()) {
+      if (baggage.getEntry(key) === undefined) baggage = baggage.setEntry(key, entry);
+    }
+  }
+  return baggage;
+}

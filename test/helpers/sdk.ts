@@ -1,0 +1,47 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+/** A real OpenTelemetry SDK provider whose finished spans land in an in-memory exporter. */
+export interface TestSdk {
+  provider: BasicTracerProvider;
+  exporter: InMemorySpanExporter;
+  /** Finished spans, in the order they ended. */
+  spans(): ReadableSpan[];
+  /** The one finished span with this name (fails the test if there is not exactly one). */
+  span(name: string): ReadableSpan;
+}
+
+export function createTestSdk(options: { sampler?: Sampler; spanProcessors?: SpanProcessor[] } = {}): TestSdk {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    sampler: options.sampler,
+    spanProcessors: [new SimpleSpanProcessor(exporter), ...(options.spanProcessors ?? [])],
+  });
+  return {
+    provider,
+    exporter,
+    spans: () => exporter.getFinishedSpans(),
+    span(name) {
+      const found = exporter.getFinishedSpans().filter((s) => s.name === name);
+      if (found.length !== 1) throw new Error(`expected one finished span "${name}", found ${found.length}`);
+      return found[0];
+    },
+  };
+}
+
+/** Registers the W3C propagators and an AsyncLocalStorage context manager globally. */
+export function registerGlobals(): AsyncLocalStorageContextManager {
+  const manager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(manager);
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  return manager;
+}
+
+export function resetGlobals(): void {
+  context.disable();
+  propagation.disable();
+  trace.disable();
+}
