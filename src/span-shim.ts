@@ -1,4 +1,4 @@
-import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import type { Attributes, Baggage, Context, HrTime, Link, Span, SpanContext, Tracer } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 import { setAttributeOn, toAttributeValue } from './attributes';
@@ -286,7 +286,9 @@ export class SpanShim extends opentracing.Span {
           startTime: millisToHrTime(this._startMillis),
           root: start.root,
         },
-        start.parentContext,
+        // Baggage set between start and creation belongs to the span too; span processors
+        // read it from this context.
+        this._baggage === start.baggage ? start.parentContext : propagation.setBaggage(start.parentContext, this._baggage),
       );
     } catch (error) {
       logger.error(`the OpenTelemetry tracer failed to start a span: ${describeError(error)}`);

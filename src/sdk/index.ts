@@ -1,0 +1,3 @@
+export { TraceTreeExporter } from './trace-tree-exporter';
+export type { TraceTreeEvent, TraceTreeExporterOptions, TraceTreeSpan } from './trace-tree-exporter';
+export { BaggageSpanProcessor } from './baggage-span-processor';
