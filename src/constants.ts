@@ -18,6 +18,8 @@ export const LOG_ERROR_OBJECT = 'error.object';
 export const LOG_ERROR_KIND = 'error.kind';
 export const LOG_MESSAGE = 'message';
 export const LOG_STACK = 'stack';
+/** The field OpenTracing's `logEvent(name, payload)` puts its payload in. */
+export const LOG_PAYLOAD = 'payload';
 
 /**
  * OpenTelemetry exception event name and attribute keys (semantic conventions, exceptions).

@@ -10,6 +10,7 @@ import {
   LOG_ERROR_OBJECT,
   LOG_EVENT,
   LOG_MESSAGE,
+  LOG_PAYLOAD,
   LOG_STACK,
 } from './constants';
 import { describeError, logger } from './logger';
@@ -41,6 +42,11 @@ export interface LogEvent {
  * - otherwise an event named by `event` (a non-string is converted to a string), or `"log"`,
  *   with every other field as an attribute.
  *
+ * OpenTracing's deprecated `logEvent(name, payload)` reaches here as `{ event, payload }`: a
+ * plain-object payload's fields become the attributes (the `event` name wins over a payload
+ * field of that name), because logged as one `payload` field they would end up as one JSON
+ * string; any other payload stays the field `payload`.
+ *
  * Fields whose value is `undefined` or `null` are skipped. A field whose getter throws is
  * skipped with a `diag` warning. Non-object `fields` (a bare string, say) are kept as an event
  * `"log"` with a `message` attribute, with a warning, rather than lost.
@@ -52,6 +58,7 @@ export function toLogEvent(fields: unknown): LogEvent {
     return { name: DEFAULT_EVENT_NAME, attributes: message === undefined ? {} : { message }, exceptionMessage: undefined };
   }
   const values = readFields(fields as Record<string, unknown>);
+  spreadLogEventPayload(values);
   const event = values.get(LOG_EVENT);
   values.delete(LOG_EVENT);
   if (event === 'error') return toExceptionEvent(values);
@@ -81,6 +88,22 @@ function toExceptionEvent(values: Map<string, unknown>): LogEvent {
     attributes,
     exceptionMessage: typeof message === 'string' ? message : undefined,
   };
+}
+
+/** `{ event, payload: {...} }` (see `toLogEvent`) -> `{ ...payload, event }`, in place. */
+function spreadLogEventPayload(values: Map<string, unknown>): void {
+  const payload = values.get(LOG_PAYLOAD);
+  if (values.size !== 2 || !values.has(LOG_EVENT) || !isPlainObject(payload)) return;
+  values.delete(LOG_PAYLOAD);
+  for (const [key, value] of readFields(payload)) {
+    if (key !== LOG_EVENT) values.set(key, value);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function moveField(values: Map<string, unknown>, from: string, attributes: Attributes, to: string): void {

@@ -44,7 +44,7 @@ export class SpanContextShim extends opentracing.SpanContext {
    * @internal used by SpanShim
    */
   static _fromSource(source: SpanContextSource, baggage: Baggage): SpanContextShim {
-    const shim = new SpanContextShim(INVALID_SPAN_CONTEXT, baggage);
+    const shim = new this(INVALID_SPAN_CONTEXT, baggage);
     shim._spanContext = undefined;
     shim._source = source;
     return shim;
@@ -77,14 +77,5 @@ export class SpanContextShim extends opentracing.SpanContext {
   /** The span id as 16 lower-case hex characters. */
   override toSpanId(): string {
     return this.getSpanContext().spanId;
-  }
-
-  /**
-   * The same span context with other baggage.
-   * @internal used by SpanShim.setBaggageItem
-   */
-  _withBaggage(baggage: Baggage): SpanContextShim {
-    if (this._spanContext !== undefined) return new SpanContextShim(this._spanContext, baggage);
-    return SpanContextShim._fromSource(this._source as SpanContextSource, baggage);
   }
 }

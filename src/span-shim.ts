@@ -53,6 +53,7 @@ export class SpanShim extends opentracing.Span {
   private readonly _tracerShim: opentracing.Tracer;
   /** The OpenTelemetry span once created; released at finish so a kept shim does not keep its data. */
   private _span: Span | undefined;
+  /** The OpenTelemetry span's context once the span exists (also for a wrapped span); kept after finish. */
   private _spanContext: SpanContext | undefined;
   private _baggage: Baggage;
   private _contextShim: SpanContextShim | undefined;
@@ -81,7 +82,7 @@ export class SpanShim extends opentracing.Span {
     super();
     this._tracerShim = tracerShim;
     this._span = span;
-    this._spanContext = undefined;
+    this._spanContext = span.spanContext();
     this._baggage = baggage;
     this._contextShim = undefined;
     this._finished = false;
@@ -101,8 +102,9 @@ export class SpanShim extends opentracing.Span {
    * @internal used by TracerShim
    */
   static _startDeferred(tracerShim: opentracing.Tracer, start: SpanStart, tags: unknown): SpanShim {
-    const shim = new SpanShim(tracerShim, DEFERRED, start.baggage);
+    const shim = new this(tracerShim, DEFERRED, start.baggage);
     shim._span = undefined;
+    shim._spanContext = undefined;
     shim._start = start;
     shim._name = start.name;
     shim._attributes = {};
@@ -129,13 +131,16 @@ export class SpanShim extends opentracing.Span {
   }
 
   protected override _context(): SpanContextShim {
-    if (this._contextShim === undefined) {
-      this._contextShim =
-        this._spanContext !== undefined
-          ? new SpanContextShim(this._spanContext, this._baggage)
-          : SpanContextShim._fromSource(this as SpanContextSource, this._baggage);
-    }
+    this._contextShim ??= this._newContextShim(this._spanContext, this._baggage);
     return this._contextShim;
+  }
+
+  /**
+   * Makes this span's context shim: with the OpenTelemetry span context when the span exists,
+   * else one that reads it from the span on first use. Subclasses return their own shim class.
+   */
+  protected _newContextShim(spanContext: SpanContext | undefined, baggage: Baggage): SpanContextShim {
+    return spanContext !== undefined ? new SpanContextShim(spanContext, baggage) : SpanContextShim._fromSource(this as SpanContextSource, baggage);
   }
 
   protected override _tracer(): opentracing.Tracer {
@@ -199,27 +204,6 @@ export class SpanShim extends opentracing.Span {
     } else if (this._start !== undefined) {
       (this._events ??= []).push({ name: event.name, attributes: event.attributes, time: time as HrTime });
     }
-  }
-
-  /**
-   * OpenTracing's `logEvent(name, payload)`. Overridden because the base class logs the payload
-   * as one field named `payload`; here an object payload's fields become the event's attributes
-   * (fields whose value is undefined are skipped), and any other payload stays a `payload` field.
-   */
-  override logEvent(eventName: string, payload?: unknown): void {
-    if (this._finished) return;
-    let fields: Record<string, unknown>;
-    try {
-      fields = isPlainObject(payload)
-        ? { ...payload, event: eventName }
-        : payload === undefined
-          ? { event: eventName }
-          : { event: eventName, payload };
-    } catch (error) {
-      logger.warn(`logEvent payload could not be read: ${describeError(error)}`);
-      fields = { event: eventName };
-    }
-    this._log(fields);
   }
 
   protected override _finish(finishTime?: number): void {
@@ -328,9 +312,3 @@ export class SpanShim extends opentracing.Span {
 
 /** Stands for "no OpenTelemetry span yet" while the constructor runs. */
 const DEFERRED: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}

@@ -77,7 +77,7 @@ export class TracerShim extends opentracing.Tracer {
         if (childOf !== undefined && childOf !== null) {
           const childOfReference = new opentracing.Reference(opentracing.REFERENCE_CHILD_OF, childOf);
           fields = {
-            references: Array.isArray(references) ? [...references, childOfReference] : [childOfReference],
+            references: Array.isArray(references) ? [...references, childOfReference] : references ? [references, childOfReference] : [childOfReference],
             tags: options.tags,
             startTime: options.startTime,
           };
@@ -91,7 +91,7 @@ export class TracerShim extends opentracing.Tracer {
 
   protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
     try {
-      return SpanShim._startDeferred(this, this._spanStart(name, fields), fields.tags);
+      return this._newSpan(this._spanStart(name, fields), fields.tags);
     } catch (error) {
       logger.error(`startSpan failed; a non-recording span is returned: ${describeError(error)}`);
       return new SpanShim(this, trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
@@ -137,6 +137,11 @@ export class TracerShim extends opentracing.Tracer {
       logger.warn(`extract failed: ${describeError(error)}`);
     }
     return null;
+  }
+
+  /** Makes the span for a start decided by `_startSpan`; subclasses return their own span class. */
+  protected _newSpan(start: SpanStart, tags: unknown): SpanShim {
+    return SpanShim._startDeferred(this, start, tags);
   }
 
   /**

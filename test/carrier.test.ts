@@ -1,0 +1,74 @@
+import { isTextMapCarrier, textMapGetter, textMapSetter } from '../src/carrier';
+
+describe('carrier', () => {
+  describe('textMapSetter', () => {
+    it('should write each field as a property', () => {
+      const carrier: Record<string, unknown> = {};
+      textMapSetter.set(carrier, 'traceparent', 'value');
+      expect(carrier).toEqual({ traceparent: 'value' });
+    });
+
+    it('should write into a prototype-less object', () => {
+      const carrier = Object.create(null);
+      textMapSetter.set(carrier, 'k', 'v');
+      expect(carrier.k).toBe('v');
+    });
+  });
+
+  describe('textMapGetter', () => {
+    it('should list the own keys', () => {
+      expect(textMapGetter.keys({ a: '1', b: '2' })).toEqual(['a', 'b']);
+    });
+
+    it('should read a string value', () => {
+      expect(textMapGetter.get({ traceparent: 'tp' }, 'traceparent')).toBe('tp');
+    });
+
+    it('should match a name in any case when there is no exact match', () => {
+      expect(textMapGetter.get({ TraceParent: 'tp' }, 'traceparent')).toBe('tp');
+      expect(textMapGetter.get({ traceparent: 'exact', TRACEPARENT: 'upper' }, 'traceparent')).toBe('exact');
+    });
+
+    it('should read a finite number as its decimal string', () => {
+      expect(textMapGetter.get({ 'x-b3-sampled': 1 }, 'x-b3-sampled')).toBe('1');
+      expect(textMapGetter.get({ n: NaN }, 'n')).toBeUndefined();
+    });
+
+    it('should keep the string elements of an array', () => {
+      expect(textMapGetter.get({ baggage: ['a=1', 2, 'b=2'] }, 'baggage')).toEqual(['a=1', 'b=2']);
+      expect(textMapGetter.get({ baggage: [1, {}] }, 'baggage')).toBeUndefined();
+    });
+
+    it('should read other values as absent', () => {
+      expect(textMapGetter.get({ k: { toString: () => 'v' } }, 'k')).toBeUndefined();
+      expect(textMapGetter.get({ k: null }, 'k')).toBeUndefined();
+      expect(textMapGetter.get({}, 'k')).toBeUndefined();
+    });
+
+    it("should never read a prototype's properties", () => {
+      expect(textMapGetter.get({}, 'constructor')).toBeUndefined();
+      expect(textMapGetter.get({}, '__proto__')).toBeUndefined();
+      expect(textMapGetter.get({}, 'toString')).toBeUndefined();
+    });
+
+    it('should read a prototype-less object', () => {
+      const carrier = Object.create(null);
+      carrier.Traceparent = 'tp';
+      expect(textMapGetter.get(carrier, 'traceparent')).toBe('tp');
+      expect(textMapGetter.keys(carrier)).toEqual(['Traceparent']);
+    });
+  });
+
+  describe('isTextMapCarrier', () => {
+    it('should accept objects, prototype-less objects and functions', () => {
+      expect(isTextMapCarrier({})).toBe(true);
+      expect(isTextMapCarrier(Object.create(null))).toBe(true);
+      expect(isTextMapCarrier(Object.freeze({}))).toBe(true);
+      expect(isTextMapCarrier(() => undefined)).toBe(true);
+    });
+
+    it.each([[null], [undefined], [5], ['text'], [[]], [true]])('should refuse %p', (value) => {
+      expect(isTextMapCarrier(value)).toBe(false);
+    });
+  });
+});

@@ -1,0 +1,131 @@
+import { TraceFlags, propagation } from '@opentelemetry/api';
+import * as opentracing from 'opentracing';
+import { resolveReference, resolveSpanContext } from '../src/references';
+import { SpanContextShim } from '../src/span-context-shim';
+import { TracerShim } from '../src/tracer-shim';
+import { captureDiag } from './helpers/diag';
+import type { DiagCapture } from './helpers/diag';
+import { createTestSdk } from './helpers/sdk';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jaeger = require('jaeger-client');
+
+const OTEL_CONTEXT = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
+
+describe('references', () => {
+  let logs: DiagCapture;
+
+  beforeEach(() => {
+    logs = captureDiag();
+  });
+
+  afterEach(() => logs.stop());
+
+  describe('resolveSpanContext', () => {
+    it('should return a SpanContextShim as it is', () => {
+      const shim = new SpanContextShim(OTEL_CONTEXT);
+      expect(resolveSpanContext(shim)).toBe(shim);
+    });
+
+    it("should return a Span's context", () => {
+      const span = new TracerShim(createTestSdk().provider).startSpan('op');
+      expect(resolveSpanContext(span)).toBe(span.context());
+    });
+
+    it('should read a Span of another opentracing copy through its context()', () => {
+      const shim = new SpanContextShim(OTEL_CONTEXT);
+      expect(resolveSpanContext({ context: () => shim })).toBe(shim);
+    });
+
+    it('should read a span context shim of another copy of this package through getSpanContext()', () => {
+      const baggage = propagation.createBaggage({ k: { value: 'v' } });
+      const foreign = { getSpanContext: () => OTEL_CONTEXT, getBaggage: () => baggage, toTraceId: () => 'zz', toSpanId: () => 'zz' };
+      const resolved = resolveSpanContext(foreign);
+      expect(resolved?.getSpanContext()).toEqual(OTEL_CONTEXT);
+      expect(resolved?.getBaggageItem('k')).toBe('v');
+    });
+
+    it('should make a jaeger-client span context a remote context, padding short ids', () => {
+      const resolved = resolveSpanContext(jaeger.SpanContext.withStringIds('ABC', 'de', null, 1, { user: 'alice' }));
+      expect(resolved?.getSpanContext()).toEqual({
+        traceId: '00000000000000000000000000000abc',
+        spanId: '00000000000000de',
+        traceFlags: TraceFlags.SAMPLED,
+        isRemote: true,
+      });
+      expect(resolved?.getBaggageItem('user')).toBe('alice');
+    });
+
+    it("should keep a jaeger-client context's unsampled flag", () => {
+      expect(resolveSpanContext(jaeger.SpanContext.withStringIds('abc', 'de', null, 0))?.getSpanContext().traceFlags).toBe(TraceFlags.NONE);
+    });
+
+    it('should take a foreign context without isSampled() as sampled', () => {
+      const resolved = resolveSpanContext({ toTraceId: () => '1234', toSpanId: () => '5678' });
+      expect(resolved?.getSpanContext().traceFlags).toBe(TraceFlags.SAMPLED);
+    });
+
+    it.each([
+      ['MockTracer (empty ids)', () => new opentracing.MockTracer().startSpan('m').context()],
+      ['non-hex ids', () => ({ toTraceId: () => 'not-hex', toSpanId: () => '12' })],
+      ['too long ids', () => ({ toTraceId: () => 'a'.repeat(33), toSpanId: () => '12' })],
+      ['all-zero ids', () => ({ toTraceId: () => '0', toSpanId: () => '0' })],
+      ['the no-op span context', () => new opentracing.Tracer().startSpan('noop').context()],
+    ])('should ignore a context with %s, with a warning', (_name, make) => {
+      expect(resolveSpanContext(make())).toBeUndefined();
+      expect(logs.messages).toHaveLength(1);
+    });
+
+    it('should ignore, with a warning, values that are not span contexts and never throw', () => {
+      const throwing = {
+        toTraceId() {
+          throw new Error('boom');
+        },
+        toSpanId: () => '1',
+      };
+      for (const value of [42, 'ctx', {}, [], throwing, { context: () => ({}) }, { context: () => ({ context: () => new SpanContextShim(OTEL_CONTEXT) }) }]) {
+        expect(resolveSpanContext(value)).toBeUndefined();
+      }
+      expect(logs.messages.length).toBeGreaterThanOrEqual(7);
+    });
+
+    it('should ignore null and undefined silently', () => {
+      expect(resolveSpanContext(null)).toBeUndefined();
+      expect(resolveSpanContext(undefined)).toBeUndefined();
+      expect(logs.messages).toEqual([]);
+    });
+  });
+
+  describe('resolveReference', () => {
+    it('should give the type and context of an OpenTracing Reference', () => {
+      const shim = new SpanContextShim(OTEL_CONTEXT);
+      expect(resolveReference(opentracing.childOf(shim))).toEqual({ type: 'child_of', context: shim });
+      expect(resolveReference(opentracing.followsFrom(shim))).toEqual({ type: 'follows_from', context: shim });
+    });
+
+    it('should read a reference of another opentracing copy by its methods', () => {
+      const shim = new SpanContextShim(OTEL_CONTEXT);
+      expect(resolveReference({ type: () => 'follows_from', referencedContext: () => ({ context: () => shim }) })).toEqual({ type: 'follows_from', context: shim });
+    });
+
+    it('should ignore null references and references to nothing silently', () => {
+      expect(resolveReference(null)).toBeUndefined();
+      expect(resolveReference(undefined)).toBeUndefined();
+      expect(resolveReference(new opentracing.Reference(opentracing.REFERENCE_CHILD_OF, null as never))).toBeUndefined();
+      expect(logs.messages).toEqual([]);
+    });
+
+    it('should ignore, with a warning, anything that is not a reference', () => {
+      const throwing = {
+        type() {
+          throw new Error('boom');
+        },
+        referencedContext: () => null,
+      };
+      expect(resolveReference({})).toBeUndefined();
+      expect(resolveReference(throwing)).toBeUndefined();
+      expect(resolveReference(opentracing.childOf(new opentracing.MockTracer().startSpan('m').context()))).toBeUndefined();
+      expect(logs.messages).toHaveLength(3);
+    });
+  });
+});

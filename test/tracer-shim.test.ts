@@ -1,0 +1,736 @@
+import {
+  INVALID_SPANID,
+  INVALID_TRACEID,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  context,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
+import type { TextMapPropagator } from '@opentelemetry/api';
+import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import * as opentracing from 'opentracing';
+import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from '../src/constants';
+import * as entry from '../src/index';
+import { SpanContextShim } from '../src/span-context-shim';
+import { SpanShim } from '../src/span-shim';
+import { TracerShim, createTracerShim } from '../src/tracer-shim';
+import { VERSION } from '../src/version';
+import { captureDiag } from './helpers/diag';
+import type { DiagCapture } from './helpers/diag';
+import { RecordingSampler } from './helpers/recording-sampler';
+import { createTestSdk, registerGlobals, resetGlobals } from './helpers/sdk';
+import type { TestSdk } from './helpers/sdk';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jaeger = require('jaeger-client');
+
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+/**
+ * What `jaeger-debug-id` does for jaeger-client: a span context with no ids whose sampled flag
+ * is set. A real TextMapPropagator, written here because no installed propagator produces one.
+ */
+const debugIdPropagator: TextMapPropagator = {
+  inject() {},
+  extract(ctx, carrier, getter) {
+    if (getter.get(carrier, 'jaeger-debug-id') === undefined) return ctx;
+    return trace.setSpanContext(ctx, { traceId: INVALID_TRACEID, spanId: INVALID_SPANID, traceFlags: TraceFlags.SAMPLED });
+  },
+  fields: () => ['jaeger-debug-id'],
+};
+
+type ShimContext = SpanContextShim;
+
+describe('TracerShim', () => {
+  let sdk: TestSdk;
+  let tracer: TracerShim;
+  let logs: DiagCapture;
+
+  beforeEach(() => {
+    sdk = createTestSdk();
+    tracer = new TracerShim(sdk.provider);
+    logs = captureDiag();
+  });
+
+  afterEach(() => {
+    logs.stop();
+    resetGlobals();
+  });
+
+  describe('constructor', () => {
+    it('should extend opentracing.Tracer', () => {
+      expect(tracer).toBeInstanceOf(opentracing.Tracer);
+    });
+
+    it('should obtain the tracer "opentracing-shim" with the package version from a TracerProvider', () => {
+      tracer.startSpan('op').finish();
+      const scope = sdk.span('op').instrumentationScope;
+      expect(scope.name).toBe(SHIM_TRACER_NAME);
+      expect(scope.name).toBe('opentracing-shim');
+      expect(scope.version).toBe(VERSION);
+    });
+
+    it('should use a Tracer it is given', () => {
+      new TracerShim(sdk.provider.getTracer('my-tracer', '9.9.9')).startSpan('op').finish();
+      expect(sdk.span('op').instrumentationScope).toMatchObject({ name: 'my-tracer', version: '9.9.9' });
+    });
+
+    it('should use the global TracerProvider without an argument', () => {
+      trace.setGlobalTracerProvider(sdk.provider);
+      new TracerShim().startSpan('op').finish();
+      expect(sdk.span('op').instrumentationScope.name).toBe('opentracing-shim');
+    });
+
+    it('should warn and use the global TracerProvider when given something else', () => {
+      trace.setGlobalTracerProvider(sdk.provider);
+      expect(() => new TracerShim({} as never).startSpan('op').finish()).not.toThrow();
+      expect(sdk.spans()).toHaveLength(1);
+      expect(logs.matching('TracerProvider')).toHaveLength(1);
+    });
+
+    it('should be exported from the package entry point with the rest of the public API', () => {
+      expect(entry.TracerShim).toBe(TracerShim);
+      expect(entry.createTracerShim).toBe(createTracerShim);
+      expect(entry.SpanShim).toBe(SpanShim);
+      expect(entry.SpanContextShim).toBe(SpanContextShim);
+      expect(entry.LINK_REF_TYPE_ATTRIBUTE).toBe('opentracing.ref_type');
+    });
+
+    it('should implement the OpenTracing hooks rather than inject and extract', () => {
+      const own = Object.getOwnPropertyNames(TracerShim.prototype);
+      expect(own).not.toContain('inject');
+      expect(own).not.toContain('extract');
+      expect(own).toEqual(expect.arrayContaining(['_startSpan', '_inject', '_extract']));
+    });
+  });
+
+  describe('createTracerShim', () => {
+    it('should create a TracerShim on the given provider with the given options', () => {
+      const shim = createTracerShim(sdk.provider, { implicitParent: false });
+      expect(shim).toBeInstanceOf(TracerShim);
+      registerGlobals();
+      const parent = sdk.provider.getTracer('native').startSpan('native');
+      context.with(trace.setSpan(context.active(), parent), () => shim.startSpan('op').finish());
+      expect(sdk.span('op').instrumentationScope.name).toBe('opentracing-shim');
+      expect(sdk.span('op').parentSpanContext).toBeUndefined();
+    });
+
+    it('should use the global provider without an argument', () => {
+      trace.setGlobalTracerProvider(sdk.provider);
+      createTracerShim().startSpan('op').finish();
+      expect(sdk.spans()).toHaveLength(1);
+    });
+  });
+
+  describe('startSpan', () => {
+    it("should not change the caller's options object or references array", () => {
+      const parent = tracer.startSpan('parent');
+      const other = tracer.startSpan('other');
+      const references = [opentracing.followsFrom(other.context())];
+      const tags = { a: 1 };
+      const options: opentracing.SpanOptions = { childOf: parent, references, tags, startTime: 1_000 };
+      tracer.startSpan('op', options).finish();
+      expect(Object.keys(options)).toEqual(['childOf', 'references', 'tags', 'startTime']);
+      expect(options.childOf).toBe(parent);
+      expect(options.references).toBe(references);
+      expect(references).toHaveLength(1);
+      expect(options.tags).toEqual({ a: 1 });
+    });
+
+    it('should accept frozen options', () => {
+      const parent = tracer.startSpan('parent');
+      const options = Object.freeze({ childOf: parent, references: Object.freeze([]) as never });
+      expect(() => tracer.startSpan('op', options).finish()).not.toThrow();
+      expect(sdk.span('op').parentSpanContext?.spanId).toBe(parent.context().toSpanId());
+    });
+
+    describe('references', () => {
+      it('should make the first ChildOf reference the parent', () => {
+        const [a, b, c] = ['a', 'b', 'c'].map((name) => tracer.startSpan(name));
+        tracer.startSpan('op', { references: [opentracing.followsFrom(a.context()), opentracing.childOf(b.context()), opentracing.childOf(c.context())] }).finish();
+        const exported = sdk.span('op');
+        expect(exported.parentSpanContext?.spanId).toBe(b.context().toSpanId());
+        expect(exported.spanContext().traceId).toBe(b.context().toTraceId());
+      });
+
+      it('should make the first reference the parent when none is ChildOf', () => {
+        const [a, b] = ['a', 'b'].map((name) => tracer.startSpan(name));
+        tracer.startSpan('op', { references: [opentracing.followsFrom(a.context()), opentracing.followsFrom(b.context())] }).finish();
+        expect(sdk.span('op').parentSpanContext?.spanId).toBe(a.context().toSpanId());
+      });
+
+      it('should turn every reference, the parent included, into a link with opentracing.ref_type', () => {
+        const [a, b, c] = ['a', 'b', 'c'].map((name) => tracer.startSpan(name));
+        tracer.startSpan('op', { references: [opentracing.followsFrom(a.context()), opentracing.childOf(b.context())], childOf: c }).finish();
+        const links = sdk.span('op').links.map((link) => [link.context.spanId, link.attributes]);
+        expect(links).toEqual([
+          [a.context().toSpanId(), { [LINK_REF_TYPE_ATTRIBUTE]: 'follows_from' }],
+          [b.context().toSpanId(), { [LINK_REF_TYPE_ATTRIBUTE]: 'child_of' }],
+          [c.context().toSpanId(), { [LINK_REF_TYPE_ATTRIBUTE]: 'child_of' }],
+        ]);
+        expect(LINK_REF_TYPE_ATTRIBUTE).toBe('opentracing.ref_type');
+      });
+
+      it('should make childOf the parent and record it as a child_of link', () => {
+        const parent = tracer.startSpan('parent');
+        tracer.startSpan('op', { childOf: parent }).finish();
+        const exported = sdk.span('op');
+        expect(exported.parentSpanContext?.spanId).toBe(parent.context().toSpanId());
+        expect(exported.links).toHaveLength(1);
+        expect(exported.links[0].context.spanId).toBe(parent.context().toSpanId());
+        expect(exported.links[0].attributes).toEqual({ 'opentracing.ref_type': 'child_of' });
+      });
+
+      it('should add childOf after the given references', () => {
+        const [a, b] = ['a', 'b'].map((name) => tracer.startSpan(name));
+        tracer.startSpan('op', { references: [opentracing.followsFrom(a.context())], childOf: b.context() }).finish();
+        const exported = sdk.span('op');
+        expect(exported.parentSpanContext?.spanId).toBe(b.context().toSpanId());
+        expect(exported.links.map((link) => link.attributes?.[LINK_REF_TYPE_ATTRIBUTE])).toEqual(['follows_from', 'child_of']);
+      });
+
+      it('should ignore childOf null or undefined and null references', () => {
+        tracer.startSpan('null', { childOf: null as never, references: [null as never, undefined as never] }).finish();
+        tracer.startSpan('undefined', { childOf: undefined, references: null as never }).finish();
+        for (const name of ['null', 'undefined']) {
+          expect(sdk.span(name).parentSpanContext).toBeUndefined();
+          expect(sdk.span(name).links).toEqual([]);
+        }
+        expect(logs.messages).toEqual([]);
+      });
+    });
+
+    describe('spans and contexts from elsewhere', () => {
+      it('should accept a Span where a SpanContext is expected', () => {
+        const parent = tracer.startSpan('parent');
+        tracer.startSpan('childOf', { childOf: parent }).finish();
+        tracer.startSpan('reference', { references: [new opentracing.Reference(opentracing.REFERENCE_FOLLOWS_FROM, parent)] }).finish();
+        expect(sdk.span('childOf').parentSpanContext?.spanId).toBe(parent.context().toSpanId());
+        expect(sdk.span('reference').parentSpanContext?.spanId).toBe(parent.context().toSpanId());
+      });
+
+      it('should accept a Span of another copy of opentracing (an object with context())', () => {
+        const parent = tracer.startSpan('parent');
+        const foreignSpan = { context: () => parent.context() };
+        tracer.startSpan('childOf', { childOf: foreignSpan as never }).finish();
+        const foreignReference = { type: () => 'child_of', referencedContext: () => foreignSpan };
+        tracer.startSpan('reference', { references: [foreignReference as never] }).finish();
+        const carrier: Record<string, string> = {};
+        tracer.inject(foreignSpan as never, opentracing.FORMAT_BINARY, carrier);
+        expect(sdk.span('childOf').parentSpanContext?.spanId).toBe(parent.context().toSpanId());
+        expect(sdk.span('reference').parentSpanContext?.spanId).toBe(parent.context().toSpanId());
+        expect(carrier).toHaveProperty('buffer');
+      });
+
+      it('should accept spans and contexts of another loaded copy of opentracing and of this package', () => {
+        let other: { TracerShim: typeof TracerShim; otOpentracing: typeof opentracing } | undefined;
+        jest.isolateModules(() => {
+          other = { TracerShim: require('../src/tracer-shim').TracerShim, otOpentracing: require('opentracing') };
+        });
+        const { TracerShim: OtherTracerShim, otOpentracing } = other!;
+        expect(otOpentracing.Span).not.toBe(opentracing.Span);
+        const otherTracer = new OtherTracerShim(sdk.provider);
+        const foreignParent = otherTracer.startSpan('foreign-parent');
+        expect(foreignParent).not.toBeInstanceOf(opentracing.Span);
+
+        const ourParent = tracer.startSpan('our-parent');
+        tracer.startSpan('ours', { childOf: foreignParent as never }).finish();
+        otherTracer.startSpan('theirs', { childOf: ourParent as never }).finish();
+        const carrier = {};
+        tracer.inject(foreignParent as never, opentracing.FORMAT_BINARY, carrier);
+        const extracted = tracer.extract(opentracing.FORMAT_BINARY, carrier);
+
+        expect(sdk.span('ours').parentSpanContext?.spanId).toBe(foreignParent.context().toSpanId());
+        expect(sdk.span('theirs').parentSpanContext?.spanId).toBe(ourParent.context().toSpanId());
+        expect(extracted?.toSpanId()).toBe(foreignParent.context().toSpanId());
+      });
+
+      it('should use a jaeger-client span context as a remote parent, padding short ids', () => {
+        const jaegerContext = jaeger.SpanContext.withStringIds('abc', 'de', null, 1, { user: 'alice' });
+        const span = tracer.startSpan('op', { childOf: jaegerContext });
+        expect(span.getBaggageItem('user')).toBe('alice');
+        span.finish();
+        const exported = sdk.span('op');
+        expect(exported.spanContext().traceId).toBe('00000000000000000000000000000abc');
+        expect(exported.parentSpanContext).toMatchObject({ traceId: '00000000000000000000000000000abc', spanId: '00000000000000de', isRemote: true });
+        expect(exported.links[0].context.spanId).toBe('00000000000000de');
+      });
+
+      it("should follow a jaeger-client context's sampled flag", () => {
+        const unsampled = jaeger.SpanContext.withStringIds('abc', 'de', null, 0);
+        tracer.startSpan('op', { childOf: unsampled }).finish();
+        expect(sdk.spans()).toEqual([]);
+      });
+
+      it('should use a span of a real jaeger-client tracer as the parent', () => {
+        const jaegerTracer = new jaeger.Tracer('svc', new jaeger.NoopReporter(), new jaeger.ConstSampler(true), {
+          logger: { info() {}, error() {} },
+        });
+        try {
+          const jaegerSpan = jaegerTracer.startSpan('jaeger');
+          tracer.startSpan('op', { childOf: jaegerSpan }).finish();
+          const ids = jaegerSpan.context();
+          expect(sdk.span('op').parentSpanContext).toMatchObject({
+            traceId: ids.toTraceId().padStart(32, '0'),
+            spanId: ids.toSpanId().padStart(16, '0'),
+          });
+          jaegerSpan.finish();
+        } finally {
+          jaegerTracer.close();
+        }
+      });
+
+      it('should ignore, with a warning, a context of another tracer without hex ids (MockTracer)', () => {
+        const mockSpan = new opentracing.MockTracer().startSpan('mock');
+        tracer.startSpan('op', { childOf: mockSpan, references: [opentracing.followsFrom(mockSpan.context())] }).finish();
+        const exported = sdk.span('op');
+        expect(exported.parentSpanContext).toBeUndefined();
+        expect(exported.links).toEqual([]);
+        expect(logs.matching('hex')).not.toHaveLength(0);
+      });
+
+      it('should ignore, with a warning, references that are not references', () => {
+        expect(() => tracer.startSpan('op', { childOf: 42 as never, references: [{} as never, 'x' as never] }).finish()).not.toThrow();
+        expect(sdk.span('op').parentSpanContext).toBeUndefined();
+        expect(logs.messages.length).toBeGreaterThan(0);
+      });
+    });
+
+    describe('implicit parent', () => {
+      beforeEach(() => registerGlobals());
+
+      it('should make the active OpenTelemetry span the parent when there are no references', () => {
+        const active = sdk.provider.getTracer('native').startSpan('native');
+        context.with(trace.setSpan(context.active(), active), () => tracer.startSpan('op').finish());
+        expect(sdk.span('op').parentSpanContext?.spanId).toBe(active.spanContext().spanId);
+        expect(sdk.span('op').links).toEqual([]);
+      });
+
+      it('should keep the span that was active at startSpan as the parent when the span is first used later', () => {
+        const active = sdk.provider.getTracer('native').startSpan('native');
+        const span = context.with(trace.setSpan(context.active(), active), () => tracer.startSpan('op'));
+        span.setTag('span.kind', 'server');
+        span.finish();
+        expect(sdk.span('op').parentSpanContext?.spanId).toBe(active.spanContext().spanId);
+        expect(sdk.span('op').kind).toBe(SpanKind.SERVER);
+      });
+
+      it('should prefer a reference to the active span', () => {
+        const active = sdk.provider.getTracer('native').startSpan('native');
+        const parent = tracer.startSpan('parent');
+        context.with(trace.setSpan(context.active(), active), () => tracer.startSpan('op', { childOf: parent }).finish());
+        expect(sdk.span('op').parentSpanContext?.spanId).toBe(parent.context().toSpanId());
+      });
+
+      it('should start a root span with implicitParent false', () => {
+        const shim = new TracerShim(sdk.provider, { implicitParent: false });
+        const active = sdk.provider.getTracer('native').startSpan('native');
+        context.with(trace.setSpan(context.active(), active), () => shim.startSpan('op').finish());
+        expect(sdk.span('op').parentSpanContext).toBeUndefined();
+        expect(sdk.span('op').spanContext().traceId).not.toBe(active.spanContext().traceId);
+      });
+
+      it('should still use references with implicitParent false', () => {
+        const shim = new TracerShim(sdk.provider, { implicitParent: false });
+        const parent = shim.startSpan('parent');
+        shim.startSpan('op', { childOf: parent }).finish();
+        expect(sdk.span('op').parentSpanContext?.spanId).toBe(parent.context().toSpanId());
+      });
+    });
+
+    describe('start tags', () => {
+      it('should give the start tags, the SpanKind and the links to the sampler', () => {
+        const sampler = new RecordingSampler();
+        const sampled = createTestSdk({ sampler });
+        const shim = new TracerShim(sampled.provider);
+        const parent = shim.startSpan('parent');
+        shim.startSpan('op', { childOf: parent, tags: { 'http.method': 'GET', 'span.kind': 'CLIENT', payload: { a: 1 } } }).finish();
+        const call = sampler.calls.find((c) => c.spanName === 'op');
+        expect(call?.attributes).toEqual({ 'http.method': 'GET', payload: '{"a":1}' });
+        expect(call?.spanKind).toBe(SpanKind.CLIENT);
+        expect(call?.links.map((link) => link.attributes)).toEqual([{ 'opentracing.ref_type': 'child_of' }]);
+        expect(sampled.span('op').kind).toBe(SpanKind.CLIENT);
+      });
+
+      it('should treat an error start tag like setTag(error)', () => {
+        tracer.startSpan('true', { tags: { error: true } }).finish();
+        tracer.startSpan('false', { tags: { error: 'false' } }).finish();
+        tracer.startSpan('other', { tags: { error: 'E42' } }).finish();
+        expect(sdk.span('true').status.code).toBe(SpanStatusCode.ERROR);
+        expect(sdk.span('false').status.code).toBe(SpanStatusCode.OK);
+        expect(sdk.span('other').status.code).toBe(SpanStatusCode.UNSET);
+        expect(sdk.span('other').attributes.error).toBe('E42');
+      });
+    });
+
+    describe('startTime', () => {
+      it('should convert milliseconds since the epoch with decimals exactly', () => {
+        tracer.startSpan('op', { startTime: 1_700_000_000_123.456 }).finish(1_700_000_001_000);
+        expect(sdk.span('op').startTime).toEqual([1_700_000_000, 123_456_000]);
+      });
+
+      it('should not read a small value as performance-relative', () => {
+        tracer.startSpan('op', { startTime: 5 }).finish(6);
+        expect(sdk.span('op').startTime).toEqual([0, 5_000_000]);
+        expect(sdk.span('op').endTime).toEqual([0, 6_000_000]);
+      });
+
+      it('should use the current time, with a warning, for a startTime that is not a time', () => {
+        const before = Date.now();
+        tracer.startSpan('op', { startTime: 'yesterday' as never }).finish();
+        const [seconds] = sdk.span('op').startTime;
+        expect(seconds).toBeGreaterThanOrEqual(Math.floor(before / 1000));
+        expect(logs.matching('startTime')).toHaveLength(1);
+      });
+    });
+
+    describe('baggage', () => {
+      function contextWithBaggage(entries: Record<string, string>): ShimContext {
+        let baggage = propagation.createBaggage();
+        for (const [key, value] of Object.entries(entries)) baggage = baggage.setEntry(key, { value });
+        const span = tracer.startSpan('source');
+        return new SpanContextShim((span.context() as ShimContext).getSpanContext(), baggage);
+      }
+
+      it("should inherit the union of the references' baggage, the parent's values winning", () => {
+        const parent = contextWithBaggage({ shared: 'parent', a: '1' });
+        const other = contextWithBaggage({ shared: 'other', b: '2' });
+        const span = tracer.startSpan('op', { references: [opentracing.followsFrom(other), opentracing.childOf(parent)] });
+        expect(span.getBaggageItem('shared')).toBe('parent');
+        expect(span.getBaggageItem('a')).toBe('1');
+        expect(span.getBaggageItem('b')).toBe('2');
+      });
+
+      it('should inherit the baggage of a parent span', () => {
+        const parent = tracer.startSpan('parent');
+        parent.setBaggageItem('user', 'alice');
+        expect(tracer.startSpan('op', { childOf: parent }).getBaggageItem('user')).toBe('alice');
+      });
+
+      it('should take the active OpenTelemetry Baggage when there are no references', () => {
+        registerGlobals();
+        const active = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ tenant: { value: 'acme' } }));
+        const span = context.with(active, () => tracer.startSpan('op'));
+        expect(span.getBaggageItem('tenant')).toBe('acme');
+      });
+
+      it('should not take the active Baggage when there are references', () => {
+        registerGlobals();
+        const parent = tracer.startSpan('parent');
+        const active = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ tenant: { value: 'acme' } }));
+        const span = context.with(active, () => tracer.startSpan('op', { childOf: parent }));
+        expect(span.getBaggageItem('tenant')).toBeUndefined();
+      });
+
+      it('should never let baggage leak from child to parent', () => {
+        const parent = tracer.startSpan('parent');
+        parent.setBaggageItem('a', '1');
+        const parentContext = parent.context() as ShimContext;
+        const child = tracer.startSpan('child', { childOf: parent });
+        child.setBaggageItem('b', '2');
+        child.setBaggageItem('a', 'changed');
+        expect(parent.getBaggageItem('b')).toBeUndefined();
+        expect(parent.getBaggageItem('a')).toBe('1');
+        expect(parentContext.getBaggageItem('b')).toBeUndefined();
+        expect((parent.context() as ShimContext).getBaggageItem('a')).toBe('1');
+      });
+    });
+
+    it('should return a span even when given nonsense, without throwing', () => {
+      const throwingOptions = {
+        get childOf(): never {
+          throw new Error('getter');
+        },
+      };
+      expect(() => {
+        tracer.startSpan(42 as never).finish();
+        tracer.startSpan('a', 'options' as never).finish();
+        tracer.startSpan('b', throwingOptions as never).finish();
+        tracer.startSpan('c', { tags: 5 as never, references: 'x' as never }).finish();
+      }).not.toThrow();
+      expect(sdk.spans().map((span) => span.name)).toEqual(['42', 'a', 'b', 'c']);
+    });
+  });
+
+  describe('inject and extract (TEXT_MAP, HTTP_HEADERS)', () => {
+    it('should use the global propagator registered after the shim was created', () => {
+      const span = tracer.startSpan('op');
+      registerGlobals();
+      const carrier: Record<string, string> = {};
+      tracer.inject(span, opentracing.FORMAT_HTTP_HEADERS, carrier);
+      expect(carrier.traceparent).toBe(`00-${span.context().toTraceId()}-${span.context().toSpanId()}-01`);
+    });
+
+    it('should look the global propagator up at each call', () => {
+      const span = tracer.startSpan('op');
+      registerGlobals();
+      propagation.disable();
+      propagation.setGlobalPropagator(new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER }));
+      const carrier: Record<string, string> = {};
+      tracer.inject(span, opentracing.FORMAT_TEXT_MAP, carrier);
+      expect(carrier['x-b3-spanid']).toBe(span.context().toSpanId());
+      expect(carrier).not.toHaveProperty('traceparent');
+    });
+
+    it('should use the configured propagator of each format', () => {
+      registerGlobals();
+      const shim = new TracerShim(sdk.provider, {
+        textMapPropagator: new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER }),
+        httpHeadersPropagator: new B3Propagator(),
+      });
+      const span = shim.startSpan('op');
+      const textMap: Record<string, string> = {};
+      const headers: Record<string, string> = {};
+      shim.inject(span, opentracing.FORMAT_TEXT_MAP, textMap);
+      shim.inject(span, opentracing.FORMAT_HTTP_HEADERS, headers);
+      expect(Object.keys(textMap).sort()).toEqual(['x-b3-sampled', 'x-b3-spanid', 'x-b3-traceid']);
+      expect(Object.keys(headers)).toEqual(['b3']);
+      expect(shim.extract(opentracing.FORMAT_TEXT_MAP, textMap)?.toSpanId()).toBe(span.context().toSpanId());
+      expect(shim.extract(opentracing.FORMAT_HTTP_HEADERS, headers)?.toSpanId()).toBe(span.context().toSpanId());
+      expect(shim.extract(opentracing.FORMAT_TEXT_MAP, { traceparent: TRACEPARENT })).toBeNull();
+    });
+
+    it('should use the global propagator for the format that has none configured', () => {
+      registerGlobals();
+      const shim = new TracerShim(sdk.provider, { textMapPropagator: new B3Propagator() });
+      const headers: Record<string, string> = {};
+      shim.inject(shim.startSpan('op'), opentracing.FORMAT_HTTP_HEADERS, headers);
+      expect(headers).toHaveProperty('traceparent');
+    });
+
+    it('should warn once when the global propagator is the no-op one', () => {
+      const span = tracer.startSpan('op');
+      tracer.inject(span, opentracing.FORMAT_TEXT_MAP, {});
+      tracer.inject(span, opentracing.FORMAT_HTTP_HEADERS, {});
+      expect(tracer.extract(opentracing.FORMAT_HTTP_HEADERS, { traceparent: TRACEPARENT })).toBeNull();
+      expect(logs.matching('propagator')).toHaveLength(1);
+    });
+
+    it('should not warn about the global propagator when each format has one configured', () => {
+      const shim = new TracerShim(sdk.provider, { textMapPropagator: new W3CTraceContextPropagator(), httpHeadersPropagator: new W3CTraceContextPropagator() });
+      shim.inject(shim.startSpan('op'), opentracing.FORMAT_TEXT_MAP, {});
+      shim.extract(opentracing.FORMAT_HTTP_HEADERS, {});
+      expect(logs.messages).toEqual([]);
+    });
+
+    describe('inject', () => {
+      beforeEach(() => registerGlobals());
+
+      it('should inject a span context and its baggage', () => {
+        const span = tracer.startSpan('op');
+        span.setBaggageItem('user', 'alice');
+        const carrier: Record<string, string> = {};
+        tracer.inject(span.context(), opentracing.FORMAT_TEXT_MAP, carrier);
+        expect(carrier.traceparent).toBe(`00-${span.context().toTraceId()}-${span.context().toSpanId()}-01`);
+        expect(carrier.baggage).toBe('user=alice');
+      });
+
+      it('should write the baggage even when the span context is invalid', () => {
+        const baggageOnly = new SpanContextShim(trace.wrapSpanContext({ traceId: INVALID_TRACEID, spanId: INVALID_SPANID, traceFlags: 0 }).spanContext(), propagation.createBaggage({ k: { value: 'v' } }));
+        const carrier: Record<string, string> = {};
+        tracer.inject(baggageOnly, opentracing.FORMAT_HTTP_HEADERS, carrier);
+        expect(carrier).toEqual({ baggage: 'k=v' });
+      });
+
+      it('should write the given span context, not the active one', () => {
+        const span = tracer.startSpan('op');
+        const active = sdk.provider.getTracer('native').startSpan('native');
+        const carrier: Record<string, string> = {};
+        context.with(trace.setSpan(context.active(), active), () => tracer.inject(span, opentracing.FORMAT_TEXT_MAP, carrier));
+        expect(carrier.traceparent).toBe(`00-${span.context().toTraceId()}-${span.context().toSpanId()}-01`);
+      });
+    });
+
+    describe('extract', () => {
+      beforeEach(() => registerGlobals());
+
+      it('should extract a valid span context as a remote SpanContextShim', () => {
+        const extracted = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, { traceparent: TRACEPARENT, baggage: 'user=alice' });
+        expect(extracted).toBeInstanceOf(SpanContextShim);
+        const shim = extracted as ShimContext;
+        expect(shim.toTraceId()).toBe('0af7651916cd43dd8448eb211c80319c');
+        expect(shim.toSpanId()).toBe('b7ad6b7169203331');
+        expect(shim.getSpanContext().isRemote).toBe(true);
+        expect(shim.getBaggageItem('user')).toBe('alice');
+        tracer.startSpan('op', { childOf: shim }).finish();
+        expect(sdk.span('op').parentSpanContext).toMatchObject({ spanId: 'b7ad6b7169203331', isRemote: true });
+      });
+
+      it('should extract an unsampled valid span context', () => {
+        const extracted = tracer.extract(opentracing.FORMAT_TEXT_MAP, { traceparent: TRACEPARENT.replace(/-01$/, '-00') });
+        expect(extracted?.toSpanId()).toBe('b7ad6b7169203331');
+        expect((extracted as ShimContext).getSpanContext().traceFlags).toBe(TraceFlags.NONE);
+      });
+
+      it('should extract a baggage-only carrier', () => {
+        const extracted = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, { baggage: 'user=alice' }) as ShimContext;
+        expect(extracted).toBeInstanceOf(SpanContextShim);
+        expect(extracted.getBaggageItem('user')).toBe('alice');
+        const child = tracer.startSpan('op', { childOf: extracted });
+        expect(child.getBaggageItem('user')).toBe('alice');
+        const carrier: Record<string, string> = {};
+        tracer.inject(extracted, opentracing.FORMAT_HTTP_HEADERS, carrier);
+        expect(carrier).toEqual({ baggage: 'user=alice' });
+        child.finish();
+        expect(sdk.span('op').parentSpanContext).toBeUndefined();
+      });
+
+      it('should extract a sampled span context without ids (jaeger-debug-id)', () => {
+        const shim = new TracerShim(sdk.provider, { httpHeadersPropagator: debugIdPropagator });
+        const extracted = shim.extract(opentracing.FORMAT_HTTP_HEADERS, { 'jaeger-debug-id': 'abc' }) as ShimContext;
+        expect(extracted).toBeInstanceOf(SpanContextShim);
+        expect(extracted.getSpanContext().traceFlags & TraceFlags.SAMPLED).toBe(TraceFlags.SAMPLED);
+        expect(extracted.getSpanContext().isRemote).toBe(true);
+      });
+
+      it('should return null when the carrier holds no span context and no baggage', () => {
+        expect(tracer.extract(opentracing.FORMAT_HTTP_HEADERS, {})).toBeNull();
+        expect(tracer.extract(opentracing.FORMAT_TEXT_MAP, { traceparent: 'garbage' })).toBeNull();
+      });
+
+      it('should read header values given as arrays, prototype-less objects and any-case names', () => {
+        const asArrays = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, { traceparent: [TRACEPARENT], baggage: ['a=1', 'b=2'] }) as ShimContext;
+        expect(asArrays.toSpanId()).toBe('b7ad6b7169203331');
+        expect(asArrays.getBaggageItem('b')).toBe('2');
+        const bare = Object.create(null);
+        bare.traceparent = TRACEPARENT;
+        expect(tracer.extract(opentracing.FORMAT_HTTP_HEADERS, bare)?.toSpanId()).toBe('b7ad6b7169203331');
+        expect(tracer.extract(opentracing.FORMAT_HTTP_HEADERS, { Traceparent: TRACEPARENT })?.toSpanId()).toBe('b7ad6b7169203331');
+      });
+    });
+  });
+
+  describe('FORMAT_BINARY', () => {
+    it('should write the documented layout into carrier.buffer', () => {
+      const span = tracer.startSpan('op');
+      span.setBaggageItem('k', 'v');
+      const carrier = new opentracing.BinaryCarrier([1, 2, 3]);
+      tracer.inject(span.context(), opentracing.FORMAT_BINARY, carrier);
+      const bytes = carrier.buffer as unknown as Uint8Array;
+      const json = Buffer.from('{"k":"v"}');
+      expect(bytes).toBeInstanceOf(Uint8Array);
+      expect(bytes.length).toBe(34 + json.length);
+      expect(bytes[0]).toBe(0);
+      expect(bytes[1]).toBe(0);
+      expect(Buffer.from(bytes.subarray(2, 18)).toString('hex')).toBe(span.context().toTraceId());
+      expect(bytes[18]).toBe(1);
+      expect(Buffer.from(bytes.subarray(19, 27)).toString('hex')).toBe(span.context().toSpanId());
+      expect(bytes[27]).toBe(2);
+      expect(bytes[28]).toBe(1);
+      expect(bytes[29]).toBe(3);
+      expect(Buffer.from(bytes.subarray(30, 34)).readUInt32BE(0)).toBe(json.length);
+      expect(Buffer.from(bytes.subarray(34)).equals(json)).toBe(true);
+    });
+
+    it('should round-trip the span context and baggage through extract', () => {
+      const span = tracer.startSpan('op');
+      span.setBaggageItem('user', 'alice');
+      const carrier: Partial<opentracing.BinaryCarrier> = {};
+      tracer.inject(span, opentracing.FORMAT_BINARY, carrier);
+      const extracted = tracer.extract(opentracing.FORMAT_BINARY, carrier) as ShimContext;
+      expect(extracted).toBeInstanceOf(SpanContextShim);
+      expect(extracted.getSpanContext()).toEqual({ ...(span.context() as ShimContext).getSpanContext(), isRemote: true });
+      expect(extracted.getBaggageItem('user')).toBe('alice');
+    });
+
+    it('should extract a sampled context without ids when it carries the sampled flag', () => {
+      const bytes = new Uint8Array(29);
+      bytes.set([0, 0], 0);
+      bytes[18] = 1;
+      bytes[27] = 2;
+      bytes[28] = 1;
+      expect(tracer.extract(opentracing.FORMAT_BINARY, { buffer: bytes })).toBeInstanceOf(SpanContextShim);
+      bytes[28] = 0;
+      expect(tracer.extract(opentracing.FORMAT_BINARY, { buffer: bytes })).toBeNull();
+    });
+
+    it('should not throw on carriers it cannot use', () => {
+      const span = tracer.startSpan('op');
+      expect(() => {
+        tracer.inject(span, opentracing.FORMAT_BINARY, null);
+        tracer.inject(span, opentracing.FORMAT_BINARY, 5);
+        tracer.inject(span, opentracing.FORMAT_BINARY, Object.freeze({}));
+        tracer.extract(opentracing.FORMAT_BINARY, null);
+        tracer.extract(opentracing.FORMAT_BINARY, {});
+        tracer.extract(opentracing.FORMAT_BINARY, { buffer: null });
+        tracer.extract(opentracing.FORMAT_BINARY, { buffer: 'text' });
+        tracer.extract(opentracing.FORMAT_BINARY, new opentracing.BinaryCarrier([1, 2, 3]));
+      }).not.toThrow();
+      expect(tracer.extract(opentracing.FORMAT_BINARY, new opentracing.BinaryCarrier([1, 2, 3]))).toBeNull();
+    });
+  });
+
+  describe('unknown formats', () => {
+    it('should warn and inject nothing', () => {
+      const carrier = {};
+      tracer.inject(tracer.startSpan('op'), 'my_format', carrier);
+      expect(carrier).toEqual({});
+      expect(logs.matching('unknown format')).toHaveLength(1);
+    });
+
+    it('should warn and extract null', () => {
+      expect(tracer.extract('my_format', { traceparent: TRACEPARENT })).toBeNull();
+      expect(logs.matching('unknown format')).toHaveLength(1);
+    });
+  });
+
+  describe('bad carriers and contexts', () => {
+    beforeEach(() => registerGlobals());
+
+    it('should inject the context of a finished span', () => {
+      const span = tracer.startSpan('op');
+      span.finish();
+      const carrier: Record<string, string> = {};
+      tracer.inject(span, opentracing.FORMAT_HTTP_HEADERS, carrier);
+      expect(carrier.traceparent).toBe(`00-${sdk.span('op').spanContext().traceId}-${sdk.span('op').spanContext().spanId}-01`);
+    });
+
+    it('should never throw on TEXT_MAP and HTTP_HEADERS carriers it cannot use', () => {
+      const span = tracer.startSpan('op');
+      const frozen = Object.freeze({});
+      const bare = Object.create(null);
+      expect(() => {
+        for (const format of [opentracing.FORMAT_TEXT_MAP, opentracing.FORMAT_HTTP_HEADERS]) {
+          for (const carrier of [null, undefined, 5, 'text', [], frozen, bare]) {
+            tracer.inject(span, format, carrier);
+            tracer.extract(format, carrier);
+          }
+          tracer.extract(format, { traceparent: 5, baggage: [1, {}] });
+        }
+      }).not.toThrow();
+      expect(bare.traceparent).toBeDefined();
+      expect(frozen).toEqual({});
+    });
+
+    it('should not throw when inject gets something that is not a span context', () => {
+      expect(() => {
+        tracer.inject(null as never, opentracing.FORMAT_TEXT_MAP, {});
+        tracer.inject({} as never, opentracing.FORMAT_HTTP_HEADERS, {});
+        tracer.inject(new opentracing.MockTracer().startSpan('mock'), opentracing.FORMAT_TEXT_MAP, {});
+        tracer.inject(42 as never, opentracing.FORMAT_BINARY, {});
+      }).not.toThrow();
+    });
+
+    it('should inject the context of a jaeger-client span context', () => {
+      const carrier: Record<string, string> = {};
+      tracer.inject(jaeger.SpanContext.withStringIds('abc', 'de', null, 1), opentracing.FORMAT_TEXT_MAP, carrier);
+      expect(carrier.traceparent).toBe('00-00000000000000000000000000000abc-00000000000000de-01');
+    });
+  });
+
+  it('should export every finished span exactly once', () => {
+    registerGlobals();
+    const parent = tracer.startSpan('parent');
+    const child = tracer.startSpan('child', { childOf: parent });
+    tracer.inject(child, opentracing.FORMAT_HTTP_HEADERS, {});
+    child.finish();
+    child.finish();
+    parent.finish();
+    parent.finish();
+    expect(sdk.spans().map((span) => span.name)).toEqual(['child', 'parent']);
+  });
+});
