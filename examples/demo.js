@@ -11,6 +11,7 @@ const { createTracerShim } = require('opentracing-otel-shim');
 const { BaggageSpanProcessor, TraceTreeExporter } = require('opentracing-otel-shim/sdk');
 
 const httpServices = require('./http-services');
+const jaegerMigration = require('./jaeger-migration/app');
 
 async function main() {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -26,11 +27,21 @@ async function main() {
   // The one line an OpenTracing application changes: which tracer it registers.
   opentracing.initGlobalTracer(createTracerShim(provider));
 
-  console.log('== OpenTracing services on OpenTelemetry ==');
+  console.log('== 1. OpenTracing services on OpenTelemetry ==');
   await httpServices.run();
-
   // Flushes the batch processor; the exporter draws every trace.
   await provider.shutdown();
+
+  // A jaeger-client app whose only change is its import line, configured from JAEGER_* variables
+  // as it would be in production. Its spans are logged the jaeger-client way (logSpans).
+  console.log('\n== 2. A jaeger-client app on OpenTelemetry (examples/jaeger-migration) ==');
+  Object.assign(process.env, {
+    JAEGER_SAMPLER_TYPE: 'const',
+    JAEGER_SAMPLER_PARAM: '1',
+    JAEGER_REPORTER_LOG_SPANS: 'true',
+    OTEL_TRACES_EXPORTER: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'none',
+  });
+  await jaegerMigration.main();
 }
 
 main().catch((err) => {

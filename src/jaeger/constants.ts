@@ -1,0 +1,96 @@
+import { createContextKey } from '@opentelemetry/api';
+
+/**
+ * Default carrier key of the serialized span context,
+ * `{trace-id}:{span-id}:{parent-span-id}:{flags}` (jaeger-client `constants.js`,
+ * `TRACER_STATE_HEADER_NAME`). Matched case-insensitively on extract.
+ */
+export const JAEGER_TRACE_HEADER = 'uber-trace-id';
+
+/**
+ * Default prefix of the one-key-per-item baggage encoding, `uberctx-{key}: {value}`, dash included
+ * (jaeger-client `constants.js`, `TRACER_BAGGAGE_HEADER_PREFIX`).
+ */
+export const JAEGER_BAGGAGE_HEADER_PREFIX = 'uberctx-';
+
+/**
+ * Carrier key whose value is a correlation id that asks for a debug trace (jaeger-client
+ * `constants.js`, `JAEGER_DEBUG_HEADER`). Read on extract only; jaeger-client never writes it.
+ */
+export const JAEGER_DEBUG_ID_HEADER = 'jaeger-debug-id';
+
+/**
+ * Carrier key holding extra baggage as `k1=v1, k2=v2`, meant for requests that have no trace yet
+ * (jaeger-client `constants.js`, `JAEGER_BAGGAGE_HEADER`). Read on extract only.
+ */
+export const JAEGER_BAGGAGE_HEADER = 'jaeger-baggage';
+
+/** Bit of the `{flags}` field: the trace is sampled (jaeger-client `SAMPLED_MASK`). */
+export const JAEGER_SAMPLED_FLAG = 0x1;
+
+/** Bit of the `{flags}` field: a debug request forced the trace (jaeger-client `DEBUG_MASK`). */
+export const JAEGER_DEBUG_FLAG = 0x2;
+
+/**
+ * Bit of the `{flags}` field: a firehose trace, which the Jaeger backend stores without indexing
+ * (jaeger-client `FIREHOSE_MASK`). Bit 0x4 is reserved by Jaeger and not carried.
+ */
+export const JAEGER_FIREHOSE_FLAG = 0x8;
+
+/**
+ * TraceState entry (`jaeger-debug=1`) that carries the Jaeger debug flag through OpenTelemetry,
+ * which has no debug bit of its own: W3C trace-context level 2 gives bit 0x2 of its trace flags
+ * to "random trace id", so reusing the bit would misstate both. The SDK copies a parent's
+ * TraceState to its children, so the flag survives spans started by any OpenTelemetry code.
+ * Only the value `1` counts as set.
+ */
+export const JAEGER_DEBUG_TRACE_STATE_KEY = 'jaeger-debug';
+
+/**
+ * TraceState entry (`jaeger-firehose=1`) that carries the Jaeger firehose flag, for the same
+ * reason as {@link JAEGER_DEBUG_TRACE_STATE_KEY}: jaeger-client passes every flag of its parent on
+ * to its children and out again, and a service on this shim in the middle of a trace should not
+ * quietly turn firehose traces into indexed ones. Only the value `1` counts as set.
+ */
+export const JAEGER_FIREHOSE_TRACE_STATE_KEY = 'jaeger-firehose';
+
+/**
+ * Context key of the Jaeger parent span id: the `{parent-span-id}` field of `uber-trace-id` has no
+ * place in an OpenTelemetry span context. The value is a `JaegerParentSpanId`,
+ * `{ spanId, parentSpanId }` (see `jaeger-propagator.ts`). Extract stores the received parent; a
+ * tracer stores a span's parent before injecting it. The value names the span it belongs to, so
+ * that a span started later in the same context by other OpenTelemetry code is injected with
+ * parent `0` rather than with its grandparent's id. Use `setJaegerParentSpanId` and
+ * `getJaegerParentSpanId` rather than the key itself.
+ */
+export const JAEGER_PARENT_SPAN_ID_KEY = createContextKey(
+  'opentracing-otel-shim jaeger parent span id',
+);
+
+/**
+ * Context key of the `jaeger-debug-id` value received by extract (a string, as sent, URL-decoded in
+ * HTTP-header mode). jaeger-client starts the next root span sampled and debug, tagged
+ * `jaeger-debug-id=<value>`, when the carrier had this header but no valid trace.
+ */
+export const JAEGER_DEBUG_ID_KEY = createContextKey('opentracing-otel-shim jaeger debug id');
+
+/**
+ * Most baggage items extract takes from one carrier, `uberctx-*` and `jaeger-baggage` together;
+ * the rest are dropped with a `diag` warning. jaeger-client has no limit, which lets one request
+ * load every later hop with baggage; the number is OpenTelemetry JS's W3C baggage limit
+ * (`BAGGAGE_MAX_NAME_VALUE_PAIRS` in `@opentelemetry/core`).
+ */
+export const MAX_BAGGAGE_ITEMS = 180;
+
+/**
+ * Most baggage extract takes from one carrier, in bytes: the UTF-8 length of every kept item's key
+ * plus its (decoded) value. Items past the limit are dropped with a `diag` warning (OpenTelemetry
+ * JS allows the same 8192 bytes for a whole W3C `baggage` header, `BAGGAGE_MAX_TOTAL_LENGTH`).
+ */
+export const MAX_BAGGAGE_BYTES = 8192;
+
+/**
+ * Longest carrier value extract reads, in UTF-8 bytes before decoding; a longer value of any key
+ * the propagator reads is ignored with a `diag` warning.
+ */
+export const MAX_HEADER_VALUE_BYTES = 8192;

@@ -1,0 +1,219 @@
+import { DiagLogLevel, diag } from '@opentelemetry/api';
+import type { Attributes, DiagLogger, TextMapPropagator } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { hostname } from 'node:os';
+import { setAttributeOn, toAttributeValue } from '../attributes';
+import { logger } from '../logger';
+import { mergeEnv } from './configuration';
+import type { Environment, JaegerConfig, JaegerLogger, JaegerOptions, JaegerReporterConfig } from './configuration';
+import { JaegerPropagator } from './jaeger-propagator';
+import { JaegerTracer } from './jaeger-tracer';
+import { LoggingSpanProcessor } from './logging-span-processor';
+import { createSampler } from './sampler-config';
+
+/** OTLP/HTTP port of a Jaeger (1.35+) or OpenTelemetry Collector host. */
+const OTLP_HTTP_PORT = 4318;
+
+/**
+ * jaeger-client 3.19's `initTracer(config, options)`, on OpenTelemetry: returns a
+ * `JaegerTracer` backed by an OpenTelemetry SDK provider (`@opentelemetry/sdk-trace-base`)
+ * built from the same config: `serviceName` -> resource `service.name` (with `host.name` and
+ * `options.tags`), `sampler` -> an OpenTelemetry sampler with jaeger-client's rules, `reporter`
+ * -> a batch span processor and an OTLP/HTTP exporter aimed at the same Jaeger host (port 4318,
+ * `/v1/traces`), `logSpans` -> jaeger-client's log line per span. Propagation: Jaeger
+ * `uber-trace-id` plus W3C `traceparent`/`baggage`. The whole mapping, and every field that
+ * cannot be honoured, is in docs/migrating-from-jaeger-client.md.
+ *
+ * Throws, like jaeger-client, only for set-up mistakes: `config.serviceName must be provided`,
+ * and `Expecting sampler.param to be a number. Received X`. `config.disable` gives a tracer
+ * that records and propagates nothing (and, unlike jaeger-client's, still has `close()`).
+ */
+export function initTracer(config: JaegerConfig, options: JaegerOptions = {}): JaegerTracer {
+  return buildTracer(config ?? {}, options ?? {}, process.env);
+}
+
+/**
+ * jaeger-client 3.19's `initTracerFromEnv(config, options)`: the same as `initTracer` with
+ * JAEGER_* environment variables filling what `config` leaves out (config wins per key). The
+ * variables and what each maps to are in docs/migrating-from-jaeger-client.md; differences from
+ * jaeger-client are fixes of its bugs (see `mergeEnv`).
+ */
+export function initTracerFromEnv(config: JaegerConfig = {}, options: JaegerOptions = {}): JaegerTracer {
+  const merged = mergeEnv(config ?? {}, options ?? {}, process.env);
+  for (const name of merged.deprecated) {
+    logger.warn(`the environment variable ${name} is deprecated (jaeger-client); use the one it was replaced by`);
+  }
+  return buildTracer(merged.config, merged.options, process.env);
+}
+
+function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environment): JaegerTracer {
+  if (options.logger !== undefined) diag.setLogger(new JaegerDiagLogger(options.logger), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  if (config.disable) return disabledTracer();
+  if (!config.serviceName) throw new Error('config.serviceName must be provided');
+  warnUnsupported(config, options);
+
+  const sampling = createSampler(config, options);
+  const processors: SpanProcessor[] = [];
+  if (config.reporter?.logSpans && options.logger !== undefined) processors.push(new LoggingSpanProcessor(options.logger));
+  const exporter = options.exporter ?? createExporter(config.reporter ?? {}, env);
+  if (exporter !== undefined) {
+    processors.push(new BatchSpanProcessor(exporter, { scheduledDelayMillis: positiveOr(config.reporter?.flushIntervalMs, undefined) }));
+  }
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes(resourceAttributes(config.serviceName, options.tags)),
+    sampler: sampling.sampler,
+    spanProcessors: processors,
+  });
+  return new JaegerTracer(provider, {
+    textMapPropagator: options.textMapPropagator ?? defaultPropagator(false, options),
+    httpHeadersPropagator: options.httpHeadersPropagator ?? defaultPropagator(true, options),
+    onClose: sampling.close === undefined ? [] : [sampling.close],
+  });
+}
+
+/**
+ * Jaeger's format plus W3C trace context and baggage, so a fleet mixing jaeger-client and
+ * OpenTelemetry services joins one trace: inject writes both, extract reads whichever is there.
+ */
+function defaultPropagator(urlEncoding: boolean, options: JaegerOptions): TextMapPropagator {
+  return new CompositePropagator({
+    propagators: [
+      new W3CTraceContextPropagator(),
+      new W3CBaggagePropagator(),
+      new JaegerPropagator({ urlEncoding, contextKey: options.contextKey, baggagePrefix: options.baggagePrefix }),
+    ],
+  });
+}
+
+/**
+ * The exporter when `options.exporter` is not given. `OTEL_TRACES_EXPORTER` wins when set, as
+ * every `OTEL_*` variable does: `none` (no exporter), `console` (the SDK's ConsoleSpanExporter)
+ * or `otlp`; otherwise OTLP/HTTP as below.
+ */
+export function createExporter(reporter: JaegerReporterConfig, env: Environment): SpanExporter | undefined {
+  const choice = env.OTEL_TRACES_EXPORTER?.split(',')[0]?.trim().toLowerCase();
+  if (choice === 'none') return undefined;
+  if (choice === 'console') return new ConsoleSpanExporter();
+  if (choice !== undefined && choice !== '' && choice !== 'otlp') logger.warn(`OTEL_TRACES_EXPORTER=${choice} is not supported here; OTLP is used`);
+  return createOtlpExporter(reporter, env);
+}
+
+/**
+ * The OTLP/HTTP exporter for jaeger-client's reporter settings. `OTEL_EXPORTER_OTLP_*`
+ * variables win when set (the exporter reads them itself when no URL, headers or timeout is
+ * passed); otherwise `collectorEndpoint`, else `agentHost`, names the Jaeger host, and spans go
+ * to port 4318 of it with basic authentication from username/password.
+ */
+export function createOtlpExporter(reporter: JaegerReporterConfig, env: Environment): SpanExporter {
+  const config: { url?: string; headers?: Record<string, string>; timeoutMillis?: number } = {};
+  if (!env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT && !env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    const url = otlpUrlFor(reporter);
+    if (url !== undefined) config.url = url;
+  }
+  if ((reporter.username || reporter.password) && !env.OTEL_EXPORTER_OTLP_TRACES_HEADERS && !env.OTEL_EXPORTER_OTLP_HEADERS) {
+    config.headers = { Authorization: `Basic ${Buffer.from(`${reporter.username ?? ''}:${reporter.password ?? ''}`).toString('base64')}` };
+  }
+  const timeout = positiveOr(reporter.timeoutMs, undefined);
+  if (timeout !== undefined && !env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT && !env.OTEL_EXPORTER_OTLP_TIMEOUT) config.timeoutMillis = timeout;
+  return new OTLPTraceExporter(config);
+}
+
+/** `http://jaeger:14268/api/traces` -> `http://jaeger:4318/v1/traces`; agent host `jaeger` -> the same. */
+export function otlpUrlFor(reporter: JaegerReporterConfig): string | undefined {
+  if (reporter.collectorEndpoint) {
+    try {
+      const url = new URL(reporter.collectorEndpoint);
+      return `${url.protocol}//${url.hostname.includes(':') && !url.hostname.startsWith('[') ? `[${url.hostname}]` : url.hostname}:${OTLP_HTTP_PORT}/v1/traces`;
+    } catch {
+      logger.warn(`reporter.collectorEndpoint ${JSON.stringify(reporter.collectorEndpoint)} is not a URL; the OTLP default endpoint is used`);
+    }
+  }
+  if (reporter.agentHost) {
+    const host = reporter.agentHost.includes(':') && !reporter.agentHost.startsWith('[') ? `[${reporter.agentHost}]` : reporter.agentHost;
+    return `http://${host}:${OTLP_HTTP_PORT}/v1/traces`;
+  }
+  return undefined;
+}
+
+/** Resource of the provider: `service.name`, `host.name` and the process tags (jaeger-client's `tags`). */
+function resourceAttributes(serviceName: string, tags: Record<string, unknown> | undefined): Attributes {
+  const attributes: Attributes = { 'host.name': hostname() };
+  for (const [key, raw] of Object.entries(tags ?? {})) {
+    const value = toAttributeValue(raw);
+    if (value !== undefined) setAttributeOn(attributes, key, value);
+  }
+  attributes['service.name'] = serviceName;
+  return attributes;
+}
+
+/** jaeger-client settings OpenTelemetry cannot honour: each warned about once, when used. */
+function warnUnsupported(config: JaegerConfig, options: JaegerOptions): void {
+  const unsupported: Array<[boolean, string]> = [
+    [config.reporter?.agentPort !== undefined, 'reporter.agentPort (UDP agent): spans go over OTLP/HTTP to port 4318 instead'],
+    [config.reporter?.agentSocketType !== undefined, 'reporter.agentSocketType (UDP agent): spans go over OTLP/HTTP instead'],
+    [config.throttler !== undefined || options.throttler !== undefined, 'throttler: jaeger-debug-id is rate-limited locally (options.maxDebugIdsPerSecond)'],
+    [options.metrics !== undefined, 'metrics: use OpenTelemetry metrics; the SDK reports dropped spans through diag'],
+    [options.reporter !== undefined, 'options.reporter (a jaeger-client reporter cannot take OpenTelemetry spans): pass options.exporter'],
+    [options.traceId128bit === false, 'traceId128bit: false (OpenTelemetry always makes 128-bit trace ids)'],
+    [options.shareRpcSpan !== undefined, 'shareRpcSpan (OpenTelemetry gives client and server their own spans)'],
+    [config.reporter?.logSpans === true && options.logger === undefined, 'reporter.logSpans without options.logger (nothing to log to, as in jaeger-client)'],
+  ];
+  for (const [used, what] of unsupported) {
+    if (used) logger.warn(`initTracer: ignored ${what}. See docs/migrating-from-jaeger-client.md`);
+  }
+}
+
+function disabledTracer(): JaegerTracer {
+  return new JaegerTracer(new BasicTracerProvider({ sampler: new AlwaysOffSampler() }), {
+    textMapPropagator: NOOP_PROPAGATOR,
+    httpHeadersPropagator: NOOP_PROPAGATOR,
+  });
+}
+
+const NOOP_PROPAGATOR: TextMapPropagator = {
+  inject() {},
+  extract: (context) => context,
+  fields: () => [],
+};
+
+function positiveOr<T>(value: unknown, fallback: T): number | T {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** Sends OpenTelemetry's diag output (the shim's warnings included) to a jaeger-client logger. */
+class JaegerDiagLogger implements DiagLogger {
+  private readonly _logger: JaegerLogger;
+
+  constructor(jaegerLogger: JaegerLogger) {
+    this._logger = jaegerLogger;
+  }
+
+  error(message: string, ...args: unknown[]): void {
+    this._write('error', message, args);
+  }
+
+  warn(message: string, ...args: unknown[]): void {
+    this._write('error', message, args);
+  }
+
+  info(message: string, ...args: unknown[]): void {
+    this._write('info', message, args);
+  }
+
+  debug(): void {}
+
+  verbose(): void {}
+
+  private _write(level: 'info' | 'error', message: string, args: unknown[]): void {
+    try {
+      const text = args.length === 0 ? message : `${message} ${args.map((arg) => String(toAttributeValue(arg))).join(' ')}`;
+      if (typeof this._logger[level] === 'function') this._logger[level](text);
+    } catch {
+      // A broken application logger must not break tracing.
+    }
+  }
+}

@@ -1,0 +1,445 @@
+import {
+  TraceFlags,
+  createTraceState,
+  isSpanContextValid,
+  isValidSpanId,
+  isValidTraceId,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
+import type {
+  Baggage,
+  BaggageEntry,
+  Context,
+  SpanContext,
+  TextMapGetter,
+  TextMapPropagator,
+  TextMapSetter,
+  TraceState,
+} from '@opentelemetry/api';
+import { describeError, logger } from '../logger';
+import {
+  JAEGER_BAGGAGE_HEADER,
+  JAEGER_BAGGAGE_HEADER_PREFIX,
+  JAEGER_DEBUG_FLAG,
+  JAEGER_DEBUG_ID_HEADER,
+  JAEGER_DEBUG_ID_KEY,
+  JAEGER_DEBUG_TRACE_STATE_KEY,
+  JAEGER_FIREHOSE_FLAG,
+  JAEGER_FIREHOSE_TRACE_STATE_KEY,
+  JAEGER_PARENT_SPAN_ID_KEY,
+  JAEGER_SAMPLED_FLAG,
+  JAEGER_TRACE_HEADER,
+  MAX_BAGGAGE_BYTES,
+  MAX_BAGGAGE_ITEMS,
+  MAX_HEADER_VALUE_BYTES,
+} from './constants';
+
+const HEX_TRACE_ID = /^[0-9a-f]{1,32}$/i;
+const HEX_SPAN_ID = /^[0-9a-f]{1,16}$/i;
+const HEX_FLAGS = /^[0-9a-f]{1,2}$/i;
+// RFC 9110 section 5.6.2 `token`: what Node's `setHeader` and fetch's `Headers` accept as a name.
+const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/i;
+// The characters that let a value end a header line or a C string early.
+const HEADER_BREAKING = /[\r\n\0]/;
+
+/** Configuration of a {@link JaegerPropagator}; the names are jaeger-client's codec options. */
+export interface JaegerPropagatorOptions {
+  /**
+   * `true` behaves like jaeger-client's FORMAT_HTTP_HEADERS codec: baggage values are written
+   * with `encodeURIComponent`, and every value read that contains `%` is URL-decoded. `false`
+   * (the default) behaves like its FORMAT_TEXT_MAP codec: values are written and read as they are.
+   */
+  readonly urlEncoding?: boolean;
+  /** Carrier key of the span context; default `uber-trace-id`. Lower-cased like jaeger-client. */
+  readonly contextKey?: string;
+  /** Prefix of baggage keys, dash included; default `uberctx-`. Lower-cased like jaeger-client. */
+  readonly baggagePrefix?: string;
+}
+
+/**
+ * Value stored under `JAEGER_PARENT_SPAN_ID_KEY`: `parentSpanId` is the parent of the span
+ * `spanId`. Both are 16 lower-case hex characters, as OpenTelemetry writes span ids.
+ */
+export interface JaegerParentSpanId {
+  readonly spanId: string;
+  readonly parentSpanId: string;
+}
+
+/**
+ * Records that the span `spanId` has the parent `parentSpanId` (both hex span ids), so that
+ * injecting that span writes the parent into `uber-trace-id` as jaeger-client does. The value is
+ * ignored when a different span is injected from the returned context.
+ */
+export function setJaegerParentSpanId(
+  context: Context,
+  spanId: string,
+  parentSpanId: string,
+): Context {
+  const value: JaegerParentSpanId = {
+    spanId: spanId.toLowerCase(),
+    parentSpanId: parentSpanId.toLowerCase(),
+  };
+  return context.setValue(JAEGER_PARENT_SPAN_ID_KEY, value);
+}
+
+/**
+ * The parent of the span `spanId` recorded in `context` by {@link setJaegerParentSpanId} or by
+ * extract, as 16 lower-case hex characters. `undefined` when none is recorded for that span, when
+ * the recorded parent is `0` (a root), or when the stored value is not a hex span id.
+ */
+export function getJaegerParentSpanId(context: Context, spanId: string): string | undefined {
+  const value = context.getValue(JAEGER_PARENT_SPAN_ID_KEY) as
+    | Partial<JaegerParentSpanId>
+    | undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { spanId: childId, parentSpanId } = value;
+  if (typeof childId !== 'string' || childId !== spanId.toLowerCase()) return undefined;
+  if (typeof parentSpanId !== 'string' || !HEX_SPAN_ID.test(parentSpanId)) return undefined;
+  const padded = parentSpanId.toLowerCase().padStart(16, '0');
+  return isValidSpanId(padded) ? padded : undefined;
+}
+
+/**
+ * OpenTelemetry propagator that reads and writes jaeger-client 3.19's text format, so that
+ * services moved to OpenTelemetry keep exchanging traces with services still on jaeger-client.
+ * The span context travels under `uber-trace-id` as
+ * `{trace-id}:{span-id}:{parent-span-id}:{flags}`: lower-case hex ids without leading zeros (a
+ * 64-bit or a 128-bit trace id), parent `0` for a root, and the flags in minimal hex with bits
+ * 0x1 sampled, 0x2 debug, 0x8 firehose (`0` unsampled, `1` sampled, `3` sampled and debug).
+ * Baggage travels as one `uberctx-{key}` entry per item, its value URL-encoded in HTTP-header
+ * mode. Extract also reads `jaeger-debug-id` and the `jaeger-baggage: k1=v1, k2=v2` header.
+ *
+ * The rules are those of jaeger-client's `TextMapCodec` (`src/propagators/text_map_codec.js`,
+ * `src/span_context.js`); where it throws or accepts garbage this class is stricter and never
+ * throws: malformed values are ignored, limits and drops are reported through `diag`.
+ * OpenTelemetry has no slot for the debug and firehose flags or the parent span id; they live in
+ * the TraceState (`jaeger-debug=1`, `jaeger-firehose=1`) and under context keys, see
+ * `constants.ts`. `@opentelemetry/propagator-jaeger` is not used because its wire output differs.
+ */
+export class JaegerPropagator implements TextMapPropagator {
+  private readonly _urlEncoding: boolean;
+  private readonly _contextKey: string;
+  private readonly _baggagePrefix: string;
+
+  constructor(options: JaegerPropagatorOptions = {}) {
+    this._urlEncoding = options.urlEncoding === true;
+    // jaeger-client takes `options.x || default`, so an empty string also means the default.
+    this._contextKey = (options.contextKey || JAEGER_TRACE_HEADER).toLowerCase();
+    this._baggagePrefix = (options.baggagePrefix || JAEGER_BAGGAGE_HEADER_PREFIX).toLowerCase();
+  }
+
+  /**
+   * Writes the span context of `context` (when it is valid) and every baggage item. Items that
+   * cannot be written safely are dropped with a `diag` warning: an empty key; in HTTP-header mode
+   * a key that makes no valid header name or a value that is not well-formed UTF-16; in text-map
+   * mode a key or value containing CR, LF or NUL (jaeger-client writes them raw, which lets a
+   * baggage value split an HTTP header). An exception from the setter ends the injection with a
+   * `diag` warning.
+   */
+  inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    try {
+      const spanContext = trace.getSpanContext(context);
+      if (spanContext !== undefined && isSpanContextValid(spanContext)) {
+        const parentSpanId = getJaegerParentSpanId(context, spanContext.spanId);
+        setter.set(carrier, this._contextKey, formatTraceHeader(spanContext, parentSpanId));
+      }
+      const baggage = propagation.getBaggage(context);
+      if (baggage === undefined) return;
+      for (const [key, entry] of baggage.getAllEntries()) {
+        const header = this._baggageHeader(key, entry.value);
+        if (header !== undefined) setter.set(carrier, header[0], header[1]);
+      }
+    } catch (error) {
+      logger.warn(`jaeger inject stopped: ${describeError(error)}`);
+    }
+  }
+
+  /**
+   * Reads the carrier into a new context: the span context (remote), the received parent span id,
+   * the `jaeger-debug-id` value and the baggage, merged over the baggage `context` already has.
+   * Keys are matched case-insensitively; a baggage key keeps the case of the carrier key.
+   *
+   * An invalid `uber-trace-id` (not four `:`-separated hex fields of at most 32/16/16/2 digits, or
+   * a zero trace or span id) sets no span context, but baggage and debug id are still read, as in
+   * jaeger-client. Array values count by their first element, except `jaeger-baggage`, whose
+   * elements are joined with `,` as HTTP joins repeated list headers; numbers and booleans count
+   * as their string. Values that fail URL-decoding are used raw. Limits: `MAX_HEADER_VALUE_BYTES`,
+   * `MAX_BAGGAGE_ITEMS`, `MAX_BAGGAGE_BYTES`. Never throws: when the getter throws, `context` is
+   * returned unchanged (or the key is skipped) with a `diag` warning.
+   */
+  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    try {
+      return this._extract(context, carrier, getter);
+    } catch (error) {
+      logger.warn(`jaeger extract failed, the carrier was ignored: ${describeError(error)}`);
+      return context;
+    }
+  }
+
+  /**
+   * The fixed carrier key inject writes (the context key). Baggage keys depend on the baggage, so
+   * they cannot be listed.
+   */
+  fields(): string[] {
+    return [this._contextKey];
+  }
+
+  private _extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    const keys: unknown = getter.keys(carrier);
+    if (!Array.isArray(keys)) {
+      logger.warn('jaeger extract: the getter returned no key list, the carrier was ignored');
+      return context;
+    }
+    let received: ReceivedTraceHeader | undefined;
+    let debugId: string | undefined;
+    const items = new Map<string, string>();
+    for (const key of keys) {
+      if (typeof key !== 'string') continue;
+      // Same order of tests as jaeger-client, which matters when a custom prefix overlaps a name.
+      const lowerKey = key.toLowerCase();
+      if (lowerKey === this._contextKey) {
+        const value = readValue(getter, carrier, key, false);
+        if (value === undefined) continue;
+        // As in jaeger-client, a later valid value replaces an earlier one, an invalid one not.
+        const parsed = parseTraceHeader(this._decode(value));
+        if (parsed !== undefined) received = parsed;
+        else logger.debug(`jaeger extract: ignored a malformed ${this._contextKey} value`);
+      } else if (lowerKey === JAEGER_DEBUG_ID_HEADER) {
+        const value = readValue(getter, carrier, key, false);
+        if (value !== undefined) debugId = this._decode(value);
+      } else if (lowerKey === JAEGER_BAGGAGE_HEADER) {
+        const value = readValue(getter, carrier, key, true);
+        if (value !== undefined) parseCommaSeparatedBaggage(items, this._decode(value));
+      } else if (lowerKey.startsWith(this._baggagePrefix)) {
+        const value = readValue(getter, carrier, key, false);
+        const itemKey = key.substring(this._baggagePrefix.length);
+        if (value !== undefined && itemKey !== '') items.set(itemKey, this._decode(value));
+      }
+    }
+
+    let result = context;
+    if (received !== undefined) {
+      result = trace.setSpanContext(result, received.spanContext);
+      if (received.parentSpanId !== undefined) {
+        result = setJaegerParentSpanId(result, received.spanContext.spanId, received.parentSpanId);
+      }
+    }
+    if (debugId) result = result.setValue(JAEGER_DEBUG_ID_KEY, debugId);
+    if (items.size > 0) {
+      const baggage = mergeBaggage(propagation.getBaggage(context), limitBaggage(items));
+      result = propagation.setBaggage(result, baggage);
+    }
+    return result;
+  }
+
+  private _decode(value: string): string {
+    // jaeger-client decodes only values with a `%`, and keeps the raw value when decoding fails.
+    if (!this._urlEncoding || !value.includes('%')) return value;
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+
+  /** The carrier entry for one baggage item, or `undefined` (with a warning) when it is unsafe. */
+  private _baggageHeader(key: string, value: unknown): [string, string] | undefined {
+    const text = toText(value);
+    if (key === '' || text === undefined) {
+      logger.warn('jaeger inject: dropped a baggage item with an empty key or a non-string value');
+      return undefined;
+    }
+    const name = this._baggagePrefix + key;
+    const dropped = `jaeger inject: dropped baggage item ${JSON.stringify(key)}`;
+    if (this._urlEncoding) {
+      if (!HTTP_TOKEN.test(name)) {
+        logger.warn(`${dropped}: not a valid HTTP header name`);
+        return undefined;
+      }
+      try {
+        return [name, encodeURIComponent(text)];
+      } catch {
+        // encodeURIComponent throws on a lone surrogate; jaeger-client lets that escape.
+        logger.warn(`${dropped}: its value is not valid UTF-16`);
+        return undefined;
+      }
+    }
+    if (HEADER_BREAKING.test(name) || HEADER_BREAKING.test(text)) {
+      // Dropped rather than escaped: a text-map reader does not decode, so an escape would arrive
+      // as a different value anyway, and indistinguishable from a value that contained it.
+      logger.warn(`${dropped}: CR, LF or NUL in key or value`);
+      return undefined;
+    }
+    return [name, text];
+  }
+}
+
+/** A parsed `uber-trace-id` value. */
+interface ReceivedTraceHeader {
+  readonly spanContext: SpanContext;
+  /** 16 lower-case hex characters; `undefined` for parent `0`. */
+  readonly parentSpanId: string | undefined;
+}
+
+/**
+ * Parses `{trace-id}:{span-id}:{parent-span-id}:{flags}`. jaeger-client validates each field with
+ * `parseInt(x, 16)`, which accepts `abcxyz` as `abc` and `-1`; here each field must be hex and
+ * fit its width, and a zero span id is refused too, as OpenTelemetry cannot represent it.
+ */
+function parseTraceHeader(value: string): ReceivedTraceHeader | undefined {
+  const parts = value.trim().split(':');
+  if (parts.length !== 4) return undefined;
+  const [traceIdHex, spanIdHex, parentIdHex, flagsHex] = parts;
+  if (
+    !HEX_TRACE_ID.test(traceIdHex) ||
+    !HEX_SPAN_ID.test(spanIdHex) ||
+    !HEX_SPAN_ID.test(parentIdHex) ||
+    !HEX_FLAGS.test(flagsHex)
+  ) {
+    return undefined;
+  }
+  const traceId = traceIdHex.toLowerCase().padStart(32, '0');
+  const spanId = spanIdHex.toLowerCase().padStart(16, '0');
+  if (!isValidTraceId(traceId) || !isValidSpanId(spanId)) return undefined;
+
+  const flags = parseInt(flagsHex, 16);
+  const debug = (flags & JAEGER_DEBUG_FLAG) !== 0;
+  // Debug means "record this trace"; without the sampled bit an OpenTelemetry parent-based
+  // sampler would drop it, so debug implies sampled here (jaeger-client keeps `2` as is).
+  const sampled = debug || (flags & JAEGER_SAMPLED_FLAG) !== 0;
+  let traceState: TraceState | undefined;
+  if (debug) traceState = createTraceState().set(JAEGER_DEBUG_TRACE_STATE_KEY, '1');
+  if ((flags & JAEGER_FIREHOSE_FLAG) !== 0) {
+    traceState = (traceState ?? createTraceState()).set(JAEGER_FIREHOSE_TRACE_STATE_KEY, '1');
+  }
+
+  const parentSpanId = parentIdHex.toLowerCase().padStart(16, '0');
+  const spanContext: SpanContext = {
+    traceId,
+    spanId,
+    traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+    isRemote: true,
+    ...(traceState !== undefined && { traceState }),
+  };
+  return { spanContext, parentSpanId: isValidSpanId(parentSpanId) ? parentSpanId : undefined };
+}
+
+/** Writes the span context like jaeger-client's `SpanContext.toString()`. */
+function formatTraceHeader(spanContext: SpanContext, parentSpanId: string | undefined): string {
+  const { traceState } = spanContext;
+  let flags = 0;
+  if ((spanContext.traceFlags & TraceFlags.SAMPLED) !== 0) flags |= JAEGER_SAMPLED_FLAG;
+  if (traceState?.get(JAEGER_DEBUG_TRACE_STATE_KEY) === '1') flags |= JAEGER_DEBUG_FLAG;
+  if (traceState?.get(JAEGER_FIREHOSE_TRACE_STATE_KEY) === '1') flags |= JAEGER_FIREHOSE_FLAG;
+  const traceId = stripLeadingZeros(spanContext.traceId);
+  const spanId = stripLeadingZeros(spanContext.spanId);
+  const parent = parentSpanId === undefined ? '0' : stripLeadingZeros(parentSpanId);
+  return `${traceId}:${spanId}:${parent}:${flags.toString(16)}`;
+}
+
+/** jaeger-client's `Utils.removeLeadingZeros` on a lower-cased id: keeps at least one digit. */
+function stripLeadingZeros(id: string): string {
+  return id.toLowerCase().replace(/^0+(?=.)/, '');
+}
+
+/**
+ * jaeger-client's `parseCommaSeparatedBaggage`: pairs split on `,` and trimmed, then split on
+ * `=`; a pair without exactly one `=` is dropped. Key and value are not trimmed around the `=`
+ * (`a = 1` gives key `a ` and value ` 1`), as in jaeger-client. Empty keys are dropped.
+ */
+function parseCommaSeparatedBaggage(items: Map<string, string>, value: string): void {
+  for (const pair of value.split(',')) {
+    const keyValue = pair.trim().split('=');
+    if (keyValue.length === 2 && keyValue[0] !== '') items.set(keyValue[0], keyValue[1]);
+  }
+}
+
+/** Reads one carrier value as a string (see `extract` for arrays and limits), or `undefined`. */
+function readValue(
+  getter: TextMapGetter,
+  carrier: unknown,
+  key: string,
+  isList: boolean,
+): string | undefined {
+  let raw: unknown;
+  try {
+    raw = getter.get(carrier, key);
+  } catch (error) {
+    logger.warn(`jaeger extract: skipped a value that could not be read: ${describeError(error)}`);
+    return undefined;
+  }
+  let value: string | undefined;
+  if (!Array.isArray(raw)) value = toText(raw);
+  else if (!isList) value = toText(raw[0]);
+  else value = raw.map(toText).filter((element) => element !== undefined).join(',');
+  if (value !== undefined && utf8Length(value) > MAX_HEADER_VALUE_BYTES) {
+    logger.warn(`jaeger extract: ignored a carrier value over ${MAX_HEADER_VALUE_BYTES} bytes`);
+    return undefined;
+  }
+  return value;
+}
+
+function toText(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    default:
+      return undefined;
+  }
+}
+
+/** Keeps, in carrier order, every item that fits `MAX_BAGGAGE_ITEMS` and `MAX_BAGGAGE_BYTES`. */
+function limitBaggage(items: Map<string, string>): Map<string, string> {
+  const kept = new Map<string, string>();
+  let bytes = 0;
+  for (const [key, value] of items) {
+    const size = utf8Length(key) + utf8Length(value);
+    if (kept.size < MAX_BAGGAGE_ITEMS && bytes + size <= MAX_BAGGAGE_BYTES) {
+      kept.set(key, value);
+      bytes += size;
+    }
+  }
+  if (kept.size < items.size) {
+    logger.warn(
+      `jaeger extract: dropped ${items.size - kept.size} baggage items over the limits ` +
+        `(${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes)`,
+    );
+  }
+  return kept;
+}
+
+function mergeBaggage(existing: Baggage | undefined, items: Map<string, string>): Baggage {
+  // No prototype, so that a received key like `__proto__` stays an ordinary entry.
+  const entries: Record<string, BaggageEntry> = Object.create(null);
+  for (const [key, entry] of existing?.getAllEntries() ?? []) entries[key] = entry;
+  for (const [key, value] of items) entries[key] = { value };
+  return propagation.createBaggage(entries);
+}
+
+/** Length of `text` in UTF-8, counting a lone surrogate as the 3 bytes of U+FFFD. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}

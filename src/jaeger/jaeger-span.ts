@@ -1,0 +1,42 @@
+import type { Baggage, SpanContext } from '@opentelemetry/api';
+import { SpanShim } from '../span-shim';
+import type { SpanContextShim } from '../span-context-shim';
+import { JaegerSpanContext } from './jaeger-span-context';
+
+/** jaeger-client's default baggage restriction: values longer than this are truncated. */
+export const MAX_BAGGAGE_VALUE_LENGTH = 2048;
+
+/**
+ * The span of a `JaegerTracer`: a `SpanShim` whose contexts are `JaegerSpanContext`s and whose
+ * baggage keys and values follow jaeger-client (src/span.js, src/baggage/): keys are lower-cased
+ * with `_` turned into `-` (`User_ID` -> `user-id`), on set and on get; values longer than 2048
+ * characters are truncated (jaeger-client's DefaultBaggageRestrictionManager).
+ */
+export class JaegerSpan extends SpanShim {
+  private _parentSpanId: string | undefined;
+
+  /** @internal used by JaegerTracer */
+  _setParentSpanId(parentSpanId: string | undefined): void {
+    this._parentSpanId = parentSpanId;
+  }
+
+  protected override _newContextShim(spanContext: SpanContext | undefined, baggage: Baggage): SpanContextShim {
+    return spanContext !== undefined
+      ? new JaegerSpanContext(spanContext, baggage, this._parentSpanId)
+      : JaegerSpanContext._forSpan(this, baggage, this._parentSpanId);
+  }
+
+  protected override _setBaggageItem(key: string, value: string): void {
+    const text = typeof value === 'string' && value.length > MAX_BAGGAGE_VALUE_LENGTH ? value.slice(0, MAX_BAGGAGE_VALUE_LENGTH) : value;
+    super._setBaggageItem(normalizeBaggageKey(key), text);
+  }
+
+  protected override _getBaggageItem(key: string): string | undefined {
+    return super._getBaggageItem(normalizeBaggageKey(key));
+  }
+}
+
+/** jaeger-client's `_normalizeBaggageKey`: lower case, `_` -> `-`. Non-strings pass unchanged. */
+export function normalizeBaggageKey(key: unknown): string {
+  return typeof key === 'string' ? key.replace(/_/g, '-').toLowerCase() : (key as string);
+}

@@ -1,0 +1,222 @@
+import { INVALID_SPAN_CONTEXT, isSpanContextValid, trace } from '@opentelemetry/api';
+import type { Context, Tracer, TracerProvider } from '@opentelemetry/api';
+import * as opentracing from 'opentracing';
+import { describeError, logger } from '../logger';
+import { resolveSpanContext } from '../references';
+import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
+import type { SpanShim, SpanStart } from '../span-shim';
+import { TracerShim } from '../tracer-shim';
+import type { TracerShimOptions } from '../tracer-shim';
+import { JAEGER_DEBUG_ID_HEADER, JAEGER_DEBUG_ID_KEY } from './constants';
+import { getJaegerParentSpanId, setJaegerParentSpanId } from './jaeger-propagator';
+import { JaegerSpan } from './jaeger-span';
+import { JaegerSpanContext } from './jaeger-span-context';
+
+/** jaeger-client's custom injector shape (`tracer.registerInjector`). */
+export interface JaegerInjector {
+  inject(spanContext: JaegerSpanContext, carrier: unknown): void;
+}
+
+/** jaeger-client's custom extractor shape (`tracer.registerExtractor`). */
+export interface JaegerExtractor {
+  extract(carrier: unknown): unknown;
+}
+
+/** What `close()` shuts down: an OpenTelemetry SDK provider, or anything with `shutdown()`. */
+export interface ClosableTracerProvider extends TracerProvider {
+  shutdown(): Promise<void>;
+}
+
+/** Options of `JaegerTracer` beyond the core shim's. */
+export interface JaegerTracerOptions extends TracerShimOptions {
+  /** Run by `close()` after the provider shut down, e.g. stopping a remote sampler's polling. */
+  onClose?: Array<() => Promise<void>>;
+}
+
+/**
+ * The tracer `initTracer` returns: a `TracerShim` that behaves like jaeger-client 3.19's Tracer
+ * where applications depend on it (src/tracer.js): `close(callback)`, `registerInjector` /
+ * `registerExtractor` for custom formats, jaeger-client span contexts (`JaegerSpanContext`,
+ * with `isSampled()`/`isDebug()`), jaeger-client's baggage key rules (`JaegerSpan`), the parent
+ * span id in `uber-trace-id`, and `jaeger-debug-id`: a carrier with only a debug id starts a new
+ * root span tagged `jaeger-debug-id=<value>`, which the `JaegerSampler` samples as a debug trace
+ * (subject to its throttling and opt-out).
+ *
+ * Unlike jaeger-client, an unknown format does not throw (a `diag` warning instead) and a custom
+ * injector or extractor that throws is caught and reported.
+ */
+export class JaegerTracer extends TracerShim {
+  private readonly _provider: ClosableTracerProvider | undefined;
+  private readonly _onClose: Array<() => Promise<void>>;
+  private readonly _injectors = new Map<string, JaegerInjector>();
+  private readonly _extractors = new Map<string, JaegerExtractor>();
+  private _closing: Promise<void> | undefined;
+
+  /**
+   * @param provider the provider spans come from; `close()` shuts it down. A bare Tracer is
+   *   accepted too (then `close()` only runs `onClose`).
+   * @param options propagators, implicit parent and close hooks.
+   */
+  constructor(provider: ClosableTracerProvider | TracerProvider | Tracer, options: JaegerTracerOptions = {}) {
+    super(provider, options);
+    this._provider = typeof (provider as ClosableTracerProvider).shutdown === 'function' ? (provider as ClosableTracerProvider) : undefined;
+    this._onClose = options.onClose ?? [];
+  }
+
+  /**
+   * Flushes and shuts the provider down (jaeger-client: flushes the reporter and closes the
+   * sampler). `callback` is called once, with the error if one step failed; the returned Promise
+   * settles at the same time: it rejects with that error only when no callback was given, so a
+   * jaeger-client style caller never sees an unhandled rejection. Calling it again returns the
+   * first call's outcome.
+   */
+  close(callback?: (error?: Error) => void): Promise<void> {
+    this._closing ??= this._close();
+    const closing = this._closing;
+    if (typeof callback !== 'function') return closing;
+    return closing.then(
+      () => safeCallback(callback),
+      (error: unknown) => safeCallback(callback, error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  /**
+   * Registers an injector for `format` (jaeger-client API); it replaces the built-in handling of
+   * that format. It is called with a `JaegerSpanContext` and the carrier.
+   */
+  registerInjector(format: string, injector: JaegerInjector): void {
+    if (injector === null || typeof injector !== 'object' || typeof injector.inject !== 'function') {
+      logger.warn(`registerInjector(${String(format)}): an injector needs an inject(spanContext, carrier) method; ignored`);
+      return;
+    }
+    this._injectors.set(format, injector);
+  }
+
+  /**
+   * Registers an extractor for `format` (jaeger-client API); it replaces the built-in handling
+   * of that format. What it returns is used as the extracted span context (a jaeger-client
+   * SpanContext works: its ids are read through `toTraceId()`/`toSpanId()`).
+   */
+  registerExtractor(format: string, extractor: JaegerExtractor): void {
+    if (extractor === null || typeof extractor !== 'object' || typeof extractor.extract !== 'function') {
+      logger.warn(`registerExtractor(${String(format)}): an extractor needs an extract(carrier) method; ignored`);
+      return;
+    }
+    this._extractors.set(format, extractor);
+  }
+
+  protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
+    const debugId = debugIdOnlyReference(fields.references);
+    if (debugId === undefined) return super._startSpan(name, fields);
+    // jaeger-client (src/tracer.js startSpan): a parent that carries only a debug id starts a
+    // new, debug-sampled trace tagged with the id; the tag lets the JaegerSampler see it.
+    const tags = { ...(fields.tags ?? {}), [JAEGER_DEBUG_ID_HEADER]: debugId };
+    return super._startSpan(name, { ...fields, tags });
+  }
+
+  protected override _newSpan(start: SpanStart, tags: unknown): SpanShim {
+    const span = JaegerSpan._startDeferred(this, start, tags) as JaegerSpan;
+    const parent = start.root ? undefined : trace.getSpanContext(start.parentContext);
+    if (parent !== undefined && isSpanContextValid(parent)) span._setParentSpanId(parent.spanId);
+    return span;
+  }
+
+  protected override _inject(spanContext: opentracing.SpanContext, format: string, carrier: unknown): void {
+    const injector = this._injectors.get(format);
+    if (injector === undefined) return super._inject(spanContext, format, carrier);
+    try {
+      const resolved = resolveSpanContext(spanContext);
+      if (resolved === undefined) return;
+      injector.inject(toJaegerSpanContext(resolved), carrier);
+    } catch (error) {
+      logger.warn(`custom injector for ${String(format)} failed: ${describeError(error)}`);
+    }
+  }
+
+  protected override _extract(format: string, carrier: unknown): SpanContextShim | null {
+    const extractor = this._extractors.get(format);
+    if (extractor === undefined) return super._extract(format, carrier);
+    try {
+      const extracted = extractor.extract(carrier);
+      if (extracted === null || extracted === undefined) return null;
+      const resolved = resolveSpanContext(extracted);
+      return resolved === undefined ? null : toJaegerSpanContext(resolved, true);
+    } catch (error) {
+      logger.warn(`custom extractor for ${String(format)} failed: ${describeError(error)}`);
+      return null;
+    }
+  }
+
+  /** Adds the span's parent id, which the JaegerPropagator writes into `uber-trace-id`. */
+  protected override _injectionContext(spanContext: SpanContextShim): Context {
+    const context = super._injectionContext(spanContext);
+    const parentSpanId = spanContext instanceof JaegerSpanContext ? spanContext.getParentSpanId() : undefined;
+    return parentSpanId === undefined ? context : setJaegerParentSpanId(context, spanContext.getSpanContext().spanId, parentSpanId);
+  }
+
+  /**
+   * A `JaegerSpanContext` with the received parent id and `jaeger-debug-id`; unlike the core, a
+   * carrier with only a debug id also gives a context (jaeger-client: "debug id container").
+   */
+  protected override _contextFromExtraction(extracted: Context): SpanContextShim | null {
+    const core = super._contextFromExtraction(extracted);
+    const debugId = extracted.getValue(JAEGER_DEBUG_ID_KEY);
+    const spanContext = core?.getSpanContext() ?? { ...INVALID_SPAN_CONTEXT, isRemote: true };
+    if (core === null && typeof debugId !== 'string') return null;
+    return new JaegerSpanContext(
+      spanContext,
+      core?.getBaggage() ?? EMPTY_BAGGAGE,
+      getJaegerParentSpanId(extracted, spanContext.spanId),
+      typeof debugId === 'string' ? debugId : undefined,
+    );
+  }
+
+  private async _close(): Promise<void> {
+    const errors: unknown[] = [];
+    if (this._provider !== undefined) {
+      try {
+        await this._provider.shutdown();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    for (const hook of this._onClose) {
+      try {
+        await hook();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) {
+      logger.error(`close: ${errors.map(describeError).join('; ')}`);
+      throw errors[0] instanceof Error ? errors[0] : new Error(describeError(errors[0]));
+    }
+  }
+}
+
+/** The debug id of a reference whose context carries nothing but `jaeger-debug-id`. */
+function debugIdOnlyReference(references: opentracing.Reference[] | undefined): string | undefined {
+  if (!Array.isArray(references)) return undefined;
+  for (const reference of references) {
+    const context = typeof reference?.referencedContext === 'function' ? reference.referencedContext() : undefined;
+    if (context instanceof JaegerSpanContext && context.debugId !== undefined && !isSpanContextValid(context.getSpanContext())) {
+      return context.debugId;
+    }
+  }
+  return undefined;
+}
+
+function toJaegerSpanContext(context: SpanContextShim, remote = false): JaegerSpanContext {
+  if (context instanceof JaegerSpanContext) return context;
+  const spanContext = context.getSpanContext();
+  return new JaegerSpanContext(remote && !spanContext.isRemote ? { ...spanContext, isRemote: true } : spanContext, context.getBaggage());
+}
+
+function safeCallback(callback: (error?: Error) => void, error?: Error): void {
+  try {
+    if (error === undefined) callback();
+    else callback(error);
+  } catch (callbackError) {
+    logger.error(`close callback threw: ${describeError(callbackError)}`);
+  }
+}
