@@ -8,7 +8,7 @@ import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { hostname } from 'node:os';
 import { setAttributeOn, toAttributeValue } from '../attributes';
 import { logger } from '../logger';
-import { mergeEnv } from './configuration';
+import { DEPRECATED_ENV, mergeEnv } from './configuration';
 import type { Environment, JaegerConfig, JaegerLogger, JaegerOptions, JaegerReporterConfig } from './configuration';
 import { JaegerPropagator } from './jaeger-propagator';
 import { JaegerTracer } from './jaeger-tracer';
@@ -33,6 +33,7 @@ const OTLP_HTTP_PORT = 4318;
  * that records and propagates nothing (and, unlike jaeger-client's, still has `close()`).
  */
 export function initTracer(config: JaegerConfig, options: JaegerOptions = {}): JaegerTracer {
+  useLogger(options?.logger);
   return buildTracer(config ?? {}, options ?? {}, process.env);
 }
 
@@ -43,15 +44,23 @@ export function initTracer(config: JaegerConfig, options: JaegerOptions = {}): J
  * jaeger-client are fixes of its bugs (see `mergeEnv`).
  */
 export function initTracerFromEnv(config: JaegerConfig = {}, options: JaegerOptions = {}): JaegerTracer {
+  // Before the deprecation warnings, so that they reach the application's logger too.
+  useLogger(options?.logger);
   const merged = mergeEnv(config ?? {}, options ?? {}, process.env);
   for (const name of merged.deprecated) {
-    logger.warn(`the environment variable ${name} is deprecated (jaeger-client); use the one it was replaced by`);
+    logger.warn(`the environment variable ${name} is deprecated (jaeger-client); use ${DEPRECATED_ENV[name]}`);
   }
   return buildTracer(merged.config, merged.options, process.env);
 }
 
+/** Sends `diag` warnings and errors, the shim's included, to the application's jaeger-client logger. */
+function useLogger(jaegerLogger: JaegerLogger | undefined): void {
+  if (jaegerLogger !== undefined && jaegerLogger !== null) {
+    diag.setLogger(new JaegerDiagLogger(jaegerLogger), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  }
+}
+
 function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environment): JaegerTracer {
-  if (options.logger !== undefined) diag.setLogger(new JaegerDiagLogger(options.logger), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   if (config.disable) return disabledTracer();
   if (!config.serviceName) throw new Error('config.serviceName must be provided');
   warnUnsupported(config, options);

@@ -326,7 +326,7 @@ function parseTraceHeader(value: string): ReceivedTraceHeader | undefined {
 }
 
 /** Writes the span context like jaeger-client's `SpanContext.toString()`. */
-function formatTraceHeader(spanContext: SpanContext, parentSpanId: string | undefined): string {
+export function formatTraceHeader(spanContext: SpanContext, parentSpanId: string | undefined): string {
   const { traceState } = spanContext;
   let flags = 0;
   if ((spanContext.traceFlags & TraceFlags.SAMPLED) !== 0) flags |= JAEGER_SAMPLED_FLAG;
@@ -339,7 +339,7 @@ function formatTraceHeader(spanContext: SpanContext, parentSpanId: string | unde
 }
 
 /** jaeger-client's `Utils.removeLeadingZeros` on a lower-cased id: keeps at least one digit. */
-function stripLeadingZeros(id: string): string {
+export function stripLeadingZeros(id: string): string {
   return id.toLowerCase().replace(/^0+(?=.)/, '');
 }
 

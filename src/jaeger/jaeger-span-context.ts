@@ -2,7 +2,8 @@ import { TraceFlags } from '@opentelemetry/api';
 import type { Baggage, SpanContext } from '@opentelemetry/api';
 import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
 import type { SpanContextSource } from '../span-context-shim';
-import { JAEGER_DEBUG_FLAG, JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_SAMPLED_FLAG } from './constants';
+import { JAEGER_DEBUG_FLAG, JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_FLAG, JAEGER_FIREHOSE_TRACE_STATE_KEY, JAEGER_SAMPLED_FLAG } from './constants';
+import { formatTraceHeader, stripLeadingZeros } from './jaeger-propagator';
 
 /**
  * The span context of a `JaegerTracer`: a `SpanContextShim` that also answers the questions
@@ -48,24 +49,25 @@ export class JaegerSpanContext extends SpanContextShim {
     return this.getSpanContext().traceState?.get(JAEGER_DEBUG_TRACE_STATE_KEY) === '1';
   }
 
-  /** Jaeger flags: 0x1 sampled, 0x2 debug. */
+  /** Jaeger flags: 0x1 sampled, 0x2 debug, 0x8 firehose (`jaeger-firehose=1` in the trace state). */
   get flags(): number {
-    return (this.isSampled() ? JAEGER_SAMPLED_FLAG : 0) | (this.isDebug() ? JAEGER_DEBUG_FLAG : 0);
+    const firehose = this.getSpanContext().traceState?.get(JAEGER_FIREHOSE_TRACE_STATE_KEY) === '1';
+    return (this.isSampled() ? JAEGER_SAMPLED_FLAG : 0) | (this.isDebug() ? JAEGER_DEBUG_FLAG : 0) | (firehose ? JAEGER_FIREHOSE_FLAG : 0);
   }
 
   /** Trace id, lower-case hex without leading zeros (`0` for an invalid context). */
   get traceIdStr(): string {
-    return stripZeros(this.getSpanContext().traceId);
+    return stripLeadingZeros(this.getSpanContext().traceId);
   }
 
   /** Span id, lower-case hex without leading zeros. */
   get spanIdStr(): string {
-    return stripZeros(this.getSpanContext().spanId);
+    return stripLeadingZeros(this.getSpanContext().spanId);
   }
 
   /** Parent span id without leading zeros, or `undefined` for a root (jaeger-client: null). */
   get parentIdStr(): string | undefined {
-    return this._parentSpanId === undefined ? undefined : stripZeros(this._parentSpanId);
+    return this._parentSpanId === undefined ? undefined : stripLeadingZeros(this._parentSpanId);
   }
 
   /** The parent span id as 16 hex characters, or `undefined`. */
@@ -87,11 +89,6 @@ export class JaegerSpanContext extends SpanContextShim {
 
   /** `{trace-id}:{span-id}:{parent-span-id}:{flags}`, as jaeger-client's `toString()`. */
   override toString(): string {
-    return `${this.traceIdStr}:${this.spanIdStr}:${this.parentIdStr ?? '0'}:${this.flags.toString(16)}`;
+    return formatTraceHeader(this.getSpanContext(), this._parentSpanId);
   }
-}
-
-function stripZeros(hex: string): string {
-  const stripped = hex.replace(/^0+/, '');
-  return stripped === '' ? '0' : stripped;
 }

@@ -1,4 +1,4 @@
-import { INVALID_SPAN_CONTEXT, isSpanContextValid, trace } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, TraceFlags, createTraceState, isSpanContextValid, isValidSpanId, trace } from '@opentelemetry/api';
 import type { Context, Tracer, TracerProvider } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 import { describeError, logger } from '../logger';
@@ -7,7 +7,7 @@ import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
 import type { SpanShim, SpanStart } from '../span-shim';
 import { TracerShim } from '../tracer-shim';
 import type { TracerShimOptions } from '../tracer-shim';
-import { JAEGER_DEBUG_ID_HEADER, JAEGER_DEBUG_ID_KEY } from './constants';
+import { JAEGER_DEBUG_ID_HEADER, JAEGER_DEBUG_ID_KEY, JAEGER_DEBUG_TRACE_STATE_KEY } from './constants';
 import { getJaegerParentSpanId, setJaegerParentSpanId } from './jaeger-propagator';
 import { JaegerSpan } from './jaeger-span';
 import { JaegerSpanContext } from './jaeger-span-context';
@@ -140,7 +140,7 @@ export class JaegerTracer extends TracerShim {
       const extracted = extractor.extract(carrier);
       if (extracted === null || extracted === undefined) return null;
       const resolved = resolveSpanContext(extracted);
-      return resolved === undefined ? null : toJaegerSpanContext(resolved, true);
+      return resolved === undefined ? null : toJaegerSpanContext(resolved, true, extracted);
     } catch (error) {
       logger.warn(`custom extractor for ${String(format)} failed: ${describeError(error)}`);
       return null;
@@ -206,11 +206,26 @@ function debugIdOnlyReference(references: opentracing.Reference[] | undefined): 
   return undefined;
 }
 
-function toJaegerSpanContext(context: SpanContextShim, remote = false): JaegerSpanContext {
+/**
+ * `context` as a `JaegerSpanContext`. `source`, what a custom extractor returned, may be a
+ * jaeger-client SpanContext (its ZipkinB3TextMapCodec returns one): its debug flag and parent id,
+ * which the core's reading of foreign contexts does not keep, are kept here.
+ */
+function toJaegerSpanContext(context: SpanContextShim, remote = false, source?: unknown): JaegerSpanContext {
   if (context instanceof JaegerSpanContext) return context;
-  const spanContext = context.getSpanContext();
-  return new JaegerSpanContext(remote && !spanContext.isRemote ? { ...spanContext, isRemote: true } : spanContext, context.getBaggage());
+  let spanContext = context.getSpanContext();
+  if (remote && !spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
+  const foreign = (source ?? {}) as { isDebug?: unknown; parentIdStr?: unknown };
+  if (typeof foreign.isDebug === 'function' && foreign.isDebug() === true) {
+    // Debug implies sampled, as in the Jaeger propagator.
+    const traceState = (spanContext.traceState ?? createTraceState()).set(JAEGER_DEBUG_TRACE_STATE_KEY, '1');
+    spanContext = { ...spanContext, traceFlags: spanContext.traceFlags | TraceFlags.SAMPLED, traceState };
+  }
+  const parentId = typeof foreign.parentIdStr === 'string' && HEX_SPAN_ID.test(foreign.parentIdStr) ? foreign.parentIdStr.toLowerCase().padStart(16, '0') : undefined;
+  return new JaegerSpanContext(spanContext, context.getBaggage(), parentId !== undefined && isValidSpanId(parentId) ? parentId : undefined);
 }
+
+const HEX_SPAN_ID = /^[0-9a-f]{1,16}$/i;
 
 function safeCallback(callback: (error?: Error) => void, error?: Error): void {
   try {

@@ -52,11 +52,12 @@ export function createSampler(config: JaegerConfig, options: JaegerOptions): Sam
       description = { type: 'ratelimiting', param };
       break;
     case 'remote': {
+      // jaeger-client reads an empty hostPort and a zero port as unset (`options.x || default`).
       const remote = new JaegerRemoteSampler({
         serviceName,
-        hostPort: sampler.hostPort,
+        hostPort: sampler.hostPort || undefined,
         host: sampler.host,
-        port: sampler.port,
+        port: sampler.port || undefined,
         samplingPath: sampler.samplingPath,
         refreshIntervalMs: sampler.refreshIntervalMs,
         initialSamplingRate: param,
