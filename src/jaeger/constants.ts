@@ -94,3 +94,12 @@ export const MAX_BAGGAGE_BYTES = 8192;
  * the propagator reads is ignored with a `diag` warning.
  */
 export const MAX_HEADER_VALUE_BYTES = 8192;
+
+/** Tag naming the sampler that sampled a root span (jaeger-client `constants.js`, `SAMPLER_TYPE_TAG_KEY`). */
+export const SAMPLER_TYPE_TAG_KEY = 'sampler.type';
+
+/** Tag holding that sampler's parameter (jaeger-client `constants.js`, `SAMPLER_PARAM_TAG_KEY`). */
+export const SAMPLER_PARAM_TAG_KEY = 'sampler.param';
+
+/** OpenTracing's `Tags.SAMPLING_PRIORITY`: > 0 forces a debug trace, <= 0 drops the span. */
+export const SAMPLING_PRIORITY_TAG_KEY = 'sampling.priority';

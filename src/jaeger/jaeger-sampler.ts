@@ -2,18 +2,15 @@ import { TraceFlags, createTraceState, isSpanContextValid, trace } from '@opente
 import type { Attributes, AttributeValue, Context, Link, SpanContext, SpanKind, TraceState } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
-import { JAEGER_DEBUG_ID_HEADER, JAEGER_DEBUG_ID_KEY, JAEGER_DEBUG_TRACE_STATE_KEY } from './constants';
+import {
+  JAEGER_DEBUG_ID_HEADER,
+  JAEGER_DEBUG_ID_KEY,
+  JAEGER_DEBUG_TRACE_STATE_KEY,
+  SAMPLER_PARAM_TAG_KEY,
+  SAMPLER_TYPE_TAG_KEY,
+  SAMPLING_PRIORITY_TAG_KEY,
+} from './constants';
 import { RateLimiter } from './rate-limiting-sampler';
-
-// TODO(lead): move these three keys to constants.ts, which this helper may not edit.
-/** Tag naming the sampler that sampled a root span (jaeger-client `constants.js`, `SAMPLER_TYPE_TAG_KEY`). */
-export const SAMPLER_TYPE_TAG_KEY = 'sampler.type';
-
-/** Tag holding that sampler's parameter (jaeger-client `constants.js`, `SAMPLER_PARAM_TAG_KEY`). */
-export const SAMPLER_PARAM_TAG_KEY = 'sampler.param';
-
-/** OpenTracing's `Tags.SAMPLING_PRIORITY`: > 0 forces a debug trace, <= 0 drops the span. */
-export const SAMPLING_PRIORITY_TAG_KEY = 'sampling.priority';
 
 /**
  * The `sampler.type` and `sampler.param` tags jaeger-client writes on a root span its sampler

@@ -3,7 +3,7 @@ import type { Attributes, Context } from '@opentelemetry/api';
 import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { describeError, logger } from '../logger';
-import { SAMPLER_PARAM_TAG_KEY, SAMPLER_TYPE_TAG_KEY } from './jaeger-sampler';
+import { SAMPLER_PARAM_TAG_KEY, SAMPLER_TYPE_TAG_KEY } from './constants';
 import type { JaegerSamplerDescription } from './jaeger-sampler';
 import { RateLimitingSampler } from './rate-limiting-sampler';
 
@@ -15,7 +15,7 @@ export interface JaegerRemoteSamplerOptions {
   hostPort?: string;
   /** Agent host (default `0.0.0.0`, which reaches the local host on Linux and macOS). */
   host?: string;
-  /** Agent port, an integer 0..65535 (default 5778). */
+  /** Agent port, an integer 1..65535 (default 5778). */
   port?: number;
   /** Path of the strategy endpoint (default `/sampling`). */
   samplingPath?: string;
@@ -108,8 +108,8 @@ export class JaegerRemoteSampler implements Sampler {
     this._serviceName = options.serviceName;
     [this._host, this._port] =
       options.hostPort !== undefined ? parseHostPort(options.hostPort) : [options.host || DEFAULT_HOST, options.port ?? DEFAULT_PORT];
-    if (!Number.isInteger(this._port) || this._port < 0 || this._port > 65535) {
-      throw new RangeError(`port must be an integer 0..65535, got ${String(this._port)}`);
+    if (!Number.isInteger(this._port) || this._port < 1 || this._port > 65535) {
+      throw new RangeError(`port must be an integer 1..65535, got ${String(this._port)}`);
     }
     this._path = `${options.samplingPath || DEFAULT_SAMPLING_PATH}?service=${encodeURIComponent(this._serviceName)}`;
     this._refreshIntervalMs = requireDelay('refreshIntervalMs', options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS, 0);
@@ -159,12 +159,12 @@ export class JaegerRemoteSampler implements Sampler {
 
   private _poll(): void {
     this._timer = undefined;
-    this._fetch((outcome) => {
+    this._fetch((failure, body) => {
       this._request = undefined;
       if (this._closed) return;
       try {
-        if (outcome instanceof Error) throw outcome;
-        this._update(outcome);
+        if (failure !== undefined) throw failure;
+        this._update(body);
       } catch (error) {
         logger.warn(
           `jaeger remote sampler: no sampling strategy from http://${this._host}:${this._port}${this._path} (${describeError(error)}); keeping ${this._strategy.label}`,
@@ -187,13 +187,13 @@ export class JaegerRemoteSampler implements Sampler {
     logger.debug(`jaeger remote sampler: now ${this._strategy.label}`);
   }
 
-  /** Calls `done` once, with the body of a 2xx answer or the reason there is none. */
-  private _fetch(done: (outcome: string | Error) => void): void {
+  /** Calls `done` once, with the reason there is no answer or with the body of a 2xx answer. */
+  private _fetch(done: (failure: Error | undefined, body: string) => void): void {
     let finished = false;
-    const finish = (outcome: string | Error): void => {
+    const finish = (failure: Error | undefined, body = ''): void => {
       if (finished) return;
       finished = true;
-      done(outcome);
+      done(failure, body);
     };
     // `agent: false`: a fresh connection per poll, a minute apart, rather than a pooled one the
     // agent may have dropped meanwhile.
@@ -210,7 +210,7 @@ export class JaegerRemoteSampler implements Sampler {
         body += chunk;
         if (body.length > MAX_RESPONSE_CHARS) request.destroy(new Error(`response longer than ${MAX_RESPONSE_CHARS} characters`));
       });
-      response.on('end', () => finish(body));
+      response.on('end', () => finish(undefined, body));
       response.on('error', finish);
     });
     this._request = request;

@@ -3,7 +3,8 @@ import type { Attributes, Context, Span, SpanContext, TraceState } from '@opente
 import { AlwaysOffSampler, AlwaysOnSampler, SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { JAEGER_DEBUG_ID_KEY, JAEGER_DEBUG_TRACE_STATE_KEY } from '../../src/jaeger/constants';
-import { JaegerSampler, SAMPLER_PARAM_TAG_KEY, SAMPLER_TYPE_TAG_KEY, SAMPLING_PRIORITY_TAG_KEY } from '../../src/jaeger/jaeger-sampler';
+import { SAMPLER_PARAM_TAG_KEY, SAMPLER_TYPE_TAG_KEY, SAMPLING_PRIORITY_TAG_KEY } from '../../src/jaeger/constants';
+import { JaegerSampler } from '../../src/jaeger/jaeger-sampler';
 import type { JaegerSamplerOptions } from '../../src/jaeger/jaeger-sampler';
 import { RecordingSampler } from '../helpers/recording-sampler';
 import { createTestSdk } from '../helpers/sdk';
