@@ -1,6 +1,7 @@
-import { TraceFlags, isSpanContextValid, propagation } from '@opentelemetry/api';
+import { TraceFlags, propagation } from '@opentelemetry/api';
 import type { Baggage, SpanContext } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
+import { toOtelSpanId, toOtelTraceId } from './hex-ids';
 import { describeError, logger } from './logger';
 import { SpanContextShim } from './span-context-shim';
 
@@ -9,9 +10,6 @@ export interface ResolvedReference {
   readonly type: string;
   readonly context: SpanContextShim;
 }
-
-const HEX_TRACE_ID = /^[0-9a-f]{1,32}$/i;
-const HEX_SPAN_ID = /^[0-9a-f]{1,16}$/i;
 
 /**
  * Reads anything OpenTracing code passes as a span context: this shim's `SpanContextShim`; a
@@ -85,23 +83,14 @@ function resolveForeign(value: unknown, followSpan: boolean): SpanContextShim | 
 }
 
 function fromForeignIds(candidate: Record<string, unknown>): SpanContextShim | undefined {
-  const traceId = (candidate.toTraceId as () => unknown).call(candidate);
-  const spanId = (candidate.toSpanId as () => unknown).call(candidate);
-  if (typeof traceId !== 'string' || !HEX_TRACE_ID.test(traceId) || typeof spanId !== 'string' || !HEX_SPAN_ID.test(spanId)) {
-    logger.warn('a span context of another tracer has no hex trace id and span id; ignored');
+  const traceId = toOtelTraceId((candidate.toTraceId as () => unknown).call(candidate));
+  const spanId = toOtelSpanId((candidate.toSpanId as () => unknown).call(candidate));
+  if (traceId === undefined || spanId === undefined) {
+    logger.warn('a span context of another tracer has no valid hex trace id and span id; ignored');
     return undefined;
   }
   const sampled = typeof candidate.isSampled === 'function' ? Boolean((candidate.isSampled as () => unknown).call(candidate)) : true;
-  const spanContext: SpanContext = {
-    traceId: traceId.toLowerCase().padStart(32, '0'),
-    spanId: spanId.toLowerCase().padStart(16, '0'),
-    traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
-    isRemote: true,
-  };
-  if (!isSpanContextValid(spanContext)) {
-    logger.warn('a span context of another tracer has an all-zero trace id or span id; ignored');
-    return undefined;
-  }
+  const spanContext: SpanContext = { traceId, spanId, traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true };
   return new SpanContextShim(spanContext, foreignBaggage(candidate.baggage));
 }
 

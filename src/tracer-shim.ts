@@ -211,17 +211,12 @@ export class TracerShim extends opentracing.Tracer {
       baggage = activeBaggage ?? EMPTY_BAGGAGE;
     }
 
-    let startMillis = Date.now();
-    let startPerformance = performance.now();
-    if (fields.startTime !== undefined) {
-      const given = readEpochMillis(fields.startTime);
-      if (given === undefined) {
-        logger.warn(`startSpan: startTime must be ms since the epoch, got ${typeof fields.startTime}; using now`);
-      } else {
-        startMillis = given;
-        startPerformance = NaN;
-      }
+    const given = fields.startTime === undefined ? undefined : readEpochMillis(fields.startTime);
+    if (given === undefined && fields.startTime !== undefined) {
+      logger.warn(`startSpan: startTime must be ms since the epoch, got ${typeof fields.startTime}; using now`);
     }
+    const startMillis = given ?? Date.now();
+    const startPerformance = given === undefined ? performance.now() : NaN;
     return {
       tracer: this._tracer,
       name: typeof name === 'string' ? name : String(name),

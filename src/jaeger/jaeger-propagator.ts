@@ -2,8 +2,6 @@ import {
   TraceFlags,
   createTraceState,
   isSpanContextValid,
-  isValidSpanId,
-  isValidTraceId,
   propagation,
   trace,
 } from '@opentelemetry/api';
@@ -17,6 +15,7 @@ import type {
   TextMapSetter,
   TraceState,
 } from '@opentelemetry/api';
+import { toOtelSpanId, toOtelTraceId } from '../hex-ids';
 import { describeError, logger } from '../logger';
 import {
   JAEGER_BAGGAGE_HEADER,
@@ -35,7 +34,6 @@ import {
   MAX_HEADER_VALUE_BYTES,
 } from './constants';
 
-const HEX_TRACE_ID = /^[0-9a-f]{1,32}$/i;
 const HEX_SPAN_ID = /^[0-9a-f]{1,16}$/i;
 const HEX_FLAGS = /^[0-9a-f]{1,2}$/i;
 // RFC 9110 section 5.6.2 `token`: what Node's `setHeader` and fetch's `Headers` accept as a name.
@@ -95,9 +93,7 @@ export function getJaegerParentSpanId(context: Context, spanId: string): string 
   if (typeof value !== 'object' || value === null) return undefined;
   const { spanId: childId, parentSpanId } = value;
   if (typeof childId !== 'string' || childId !== spanId.toLowerCase()) return undefined;
-  if (typeof parentSpanId !== 'string' || !HEX_SPAN_ID.test(parentSpanId)) return undefined;
-  const padded = parentSpanId.toLowerCase().padStart(16, '0');
-  return isValidSpanId(padded) ? padded : undefined;
+  return toOtelSpanId(parentSpanId);
 }
 
 /**
@@ -291,17 +287,12 @@ function parseTraceHeader(value: string): ReceivedTraceHeader | undefined {
   const parts = value.trim().split(':');
   if (parts.length !== 4) return undefined;
   const [traceIdHex, spanIdHex, parentIdHex, flagsHex] = parts;
-  if (
-    !HEX_TRACE_ID.test(traceIdHex) ||
-    !HEX_SPAN_ID.test(spanIdHex) ||
-    !HEX_SPAN_ID.test(parentIdHex) ||
-    !HEX_FLAGS.test(flagsHex)
-  ) {
+  const traceId = toOtelTraceId(traceIdHex);
+  const spanId = toOtelSpanId(spanIdHex);
+  // The parent may be `0` (a root), so only its syntax is checked here.
+  if (traceId === undefined || spanId === undefined || !HEX_SPAN_ID.test(parentIdHex) || !HEX_FLAGS.test(flagsHex)) {
     return undefined;
   }
-  const traceId = traceIdHex.toLowerCase().padStart(32, '0');
-  const spanId = spanIdHex.toLowerCase().padStart(16, '0');
-  if (!isValidTraceId(traceId) || !isValidSpanId(spanId)) return undefined;
 
   const flags = parseInt(flagsHex, 16);
   const debug = (flags & JAEGER_DEBUG_FLAG) !== 0;
@@ -314,7 +305,7 @@ function parseTraceHeader(value: string): ReceivedTraceHeader | undefined {
     traceState = (traceState ?? createTraceState()).set(JAEGER_FIREHOSE_TRACE_STATE_KEY, '1');
   }
 
-  const parentSpanId = parentIdHex.toLowerCase().padStart(16, '0');
+  const parentSpanId = toOtelSpanId(parentIdHex);
   const spanContext: SpanContext = {
     traceId,
     spanId,
@@ -322,7 +313,7 @@ function parseTraceHeader(value: string): ReceivedTraceHeader | undefined {
     isRemote: true,
     ...(traceState !== undefined && { traceState }),
   };
-  return { spanContext, parentSpanId: isValidSpanId(parentSpanId) ? parentSpanId : undefined };
+  return { spanContext, parentSpanId };
 }
 
 /** Writes the span context like jaeger-client's `SpanContext.toString()`. */

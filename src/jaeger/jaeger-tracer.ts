@@ -1,6 +1,7 @@
-import { INVALID_SPAN_CONTEXT, TraceFlags, createTraceState, isSpanContextValid, isValidSpanId, trace } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, TraceFlags, createTraceState, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Context, Tracer, TracerProvider } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
+import { toOtelSpanId } from '../hex-ids';
 import { describeError, logger } from '../logger';
 import { resolveSpanContext } from '../references';
 import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
@@ -221,11 +222,8 @@ function toJaegerSpanContext(context: SpanContextShim, remote = false, source?: 
     const traceState = (spanContext.traceState ?? createTraceState()).set(JAEGER_DEBUG_TRACE_STATE_KEY, '1');
     spanContext = { ...spanContext, traceFlags: spanContext.traceFlags | TraceFlags.SAMPLED, traceState };
   }
-  const parentId = typeof foreign.parentIdStr === 'string' && HEX_SPAN_ID.test(foreign.parentIdStr) ? foreign.parentIdStr.toLowerCase().padStart(16, '0') : undefined;
-  return new JaegerSpanContext(spanContext, context.getBaggage(), parentId !== undefined && isValidSpanId(parentId) ? parentId : undefined);
+  return new JaegerSpanContext(spanContext, context.getBaggage(), toOtelSpanId(foreign.parentIdStr));
 }
-
-const HEX_SPAN_ID = /^[0-9a-f]{1,16}$/i;
 
 function safeCallback(callback: (error?: Error) => void, error?: Error): void {
   try {
