@@ -5,3 +5,4 @@ export { SpanContextShim } from './span-context-shim';
 export { LINK_REF_TYPE_ATTRIBUTE } from './constants';
 export { BINARY_FORMAT_VERSION } from './binary-format';
 export { VERSION } from './version';
+export { activeSpan, contextWithSpan, withSpan } from './context-interop';
