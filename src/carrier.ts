@@ -1,15 +1,24 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
+import { MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized } from './limits';
+import { logger } from './logger';
 
 /** A text map or HTTP headers carrier as OpenTracing code passes it: a plain object of strings. */
 export type TextMapCarrier = Record<string, unknown>;
 
 /**
  * Writes each propagation field as a property of the carrier, as OpenTracing's FORMAT_TEXT_MAP
- * and FORMAT_HTTP_HEADERS define it. A frozen carrier makes the assignment throw; `TracerShim`
- * catches that and reports it through `diag`.
+ * and FORMAT_HTTP_HEADERS define it. A field whose name or value contains CR, LF or NUL is not
+ * written (`diag` warning), whatever propagator produced it: code like express-opentracing
+ * copies every field into `res.setHeader`, where such a value would split the header or throw
+ * into the application (docs/security.md). A frozen carrier makes the assignment throw;
+ * `TracerShim` catches that and reports it through `diag`.
  */
 export const textMapSetter: TextMapSetter<TextMapCarrier> = {
   set(carrier, key, value) {
+    if (breaksHeader(key) || breaksHeader(value)) {
+      logger.warn(`inject: did not write the field ${JSON.stringify(key)}: CR, LF or NUL in its name or value`);
+      return;
+    }
     carrier[key] = value;
   },
 };
@@ -20,14 +29,21 @@ export const textMapSetter: TextMapSetter<TextMapCarrier> = {
  * - a name is matched exactly first, then case-insensitively, because HTTP header names are
  *   case-insensitive and hand-built carriers (`{ Traceparent: ... }`) exist;
  * - a string passes, a number becomes its decimal string, an array (Node's repeated headers)
- *   keeps its string elements; anything else reads as absent.
+ *   keeps its string elements; anything else reads as absent;
+ * - a value over `MAX_HEADER_VALUE_BYTES` (8 KiB of UTF-8; an array's elements together) reads
+ *   as absent, with a `diag` warning, so no propagator parses an attacker's megabyte.
  */
 export const textMapGetter: TextMapGetter<TextMapCarrier> = {
   keys(carrier) {
     return Object.keys(carrier);
   },
   get(carrier, key) {
-    return readHeaderValue(ownValue(carrier, key));
+    const value = readHeaderValue(ownValue(carrier, key));
+    if (value !== undefined && isOversized(value)) {
+      logger.warn(`extract: ignored the carrier value of ${JSON.stringify(key)}: over ${MAX_HEADER_VALUE_BYTES} bytes`);
+      return undefined;
+    }
+    return value;
   },
 };
 

@@ -4,6 +4,7 @@ import * as opentracing from 'opentracing';
 import { decodeBinary, encodeBinary } from './binary-format';
 import { isTextMapCarrier, textMapGetter, textMapSetter } from './carrier';
 import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from './constants';
+import { limitBaggage } from './limits';
 import { describeError, logger } from './logger';
 import { resolveReference, resolveSpanContext } from './references';
 import { EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
@@ -159,6 +160,8 @@ export class TracerShim extends opentracing.Tracer {
    * The span context shim for what a propagator extracted, or null. OpenTelemetry spec,
    * "Extract": a shim when the span context is valid, or sampled, or there is baggage, so that
    * baggage-only and debug requests keep working; extracted contexts are marked remote.
+   * Whatever the propagator, at most `MAX_BAGGAGE_ITEMS` items and `MAX_BAGGAGE_BYTES` bytes of
+   * baggage are kept (W3C Baggage limits; the rest dropped with a `diag` warning).
    */
   protected _contextFromExtraction(extracted: Context): SpanContextShim | null {
     let spanContext: SpanContext = trace.getSpanContext(extracted) ?? INVALID_SPAN_CONTEXT;
@@ -168,7 +171,7 @@ export class TracerShim extends opentracing.Tracer {
       return null;
     }
     if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
-    return new SpanContextShim(spanContext, hasBaggage ? baggage : EMPTY_BAGGAGE);
+    return new SpanContextShim(spanContext, hasBaggage ? limitBaggage(baggage, 'extract') : EMPTY_BAGGAGE);
   }
 
   /** References -> parent, links and baggage; time; everything the OpenTelemetry span needs. */

@@ -1,4 +1,6 @@
 import { isTextMapCarrier, textMapGetter, textMapSetter } from '../src/carrier';
+import { MAX_HEADER_VALUE_BYTES } from '../src/limits';
+import { captureDiag } from './helpers/diag';
 
 describe('carrier', () => {
   describe('textMapSetter', () => {
@@ -12,6 +14,20 @@ describe('carrier', () => {
       const carrier = Object.create(null);
       textMapSetter.set(carrier, 'k', 'v');
       expect(carrier.k).toBe('v');
+    });
+
+    it.each([
+      ['a CR in the value', 'k', 'a\rb'],
+      ['an LF in the value', 'k', 'a\nSet-Cookie: x=1'],
+      ['a NUL in the value', 'k', 'a\u0000b'],
+      ['an LF in the name', 'k\nx', 'v'],
+    ])('should not write a field with %s, and say so through diag', (_, key, value) => {
+      const logs = captureDiag();
+      const carrier: Record<string, unknown> = {};
+      textMapSetter.set(carrier, key, value);
+      logs.stop();
+      expect(carrier).toEqual({});
+      expect(logs.matching('CR, LF or NUL')).toHaveLength(1);
     });
   });
 
@@ -56,6 +72,25 @@ describe('carrier', () => {
       carrier.Traceparent = 'tp';
       expect(textMapGetter.get(carrier, 'traceparent')).toBe('tp');
       expect(textMapGetter.keys(carrier)).toEqual(['Traceparent']);
+    });
+  });
+
+  describe('textMapGetter limits', () => {
+    it(`should read a value of exactly ${MAX_HEADER_VALUE_BYTES} UTF-8 bytes`, () => {
+      const value = 'é'.repeat(MAX_HEADER_VALUE_BYTES / 2);
+      expect(textMapGetter.get({ baggage: value }, 'baggage')).toBe(value);
+    });
+
+    it.each([
+      ['an ASCII value', 'a'.repeat(MAX_HEADER_VALUE_BYTES + 1)],
+      ['a value whose UTF-8 is over the limit though its length is not', '€'.repeat(MAX_HEADER_VALUE_BYTES / 3 + 1)],
+      ['an array whose elements together are over the limit', ['a'.repeat(5000), 'b'.repeat(5000)]],
+      ['a 1 MB value', 'x'.repeat(1024 * 1024)],
+    ])(`should read %s over ${MAX_HEADER_VALUE_BYTES} bytes as absent, with a warning`, (_, value) => {
+      const logs = captureDiag();
+      expect(textMapGetter.get({ baggage: value }, 'baggage')).toBeUndefined();
+      logs.stop();
+      expect(logs.matching('over 8192 bytes')).toHaveLength(1);
     });
   });
 

@@ -201,7 +201,7 @@ describe('context interop', () => {
     it('should give OpenTracing code a parent with childOf: activeSpan(), carrying the baggage', () => {
       const span = otel.startSpan('otel');
       const ctx = propagation.setBaggage(trace.setSpan(ROOT_CONTEXT, span), propagation.createBaggage({ tenant: { value: 'acme' } }));
-      const child = context.with(ctx, () => shim.startSpan('ot', { childOf: activeSpan(shim) }));
+      const child = context.with(ctx, () => shim.startSpan("ot", { childOf: activeSpan(shim) ?? undefined }));
       expect(child.getBaggageItem('tenant')).toBe('acme');
       child.finish();
       span.end();

@@ -604,6 +604,102 @@ describe('TracerShim', () => {
     });
   });
 
+  // What comes in from the network: docs/security.md.
+  describe('limits on what extract accepts and inject writes', () => {
+    /** A propagator without limits of its own: every carrier key `b-<name>` is a baggage item. */
+    const unboundedBaggagePropagator: TextMapPropagator = {
+      inject(ctx, carrier, setter) {
+        for (const [key, entry] of propagation.getBaggage(ctx)?.getAllEntries() ?? []) setter.set(carrier, `b-${key}`, entry.value);
+      },
+      extract(ctx, carrier, getter) {
+        const entries: Record<string, { value: string }> = Object.create(null);
+        for (const key of getter.keys(carrier)) {
+          const value = getter.get(carrier, key);
+          if (key.startsWith('b-') && typeof value === 'string') entries[key.slice(2)] = { value };
+        }
+        return propagation.setBaggage(ctx, propagation.createBaggage(entries));
+      },
+      fields: () => [],
+    };
+
+    it('should keep at most 180 baggage items from any propagator, with a warning', () => {
+      const shim = new TracerShim(sdk.provider, { textMapPropagator: unboundedBaggagePropagator });
+      const carrier: Record<string, string> = {};
+      for (let i = 0; i < 300; i++) carrier[`b-k${i}`] = 'v';
+      const extracted = shim.extract(opentracing.FORMAT_TEXT_MAP, carrier) as ShimContext;
+      expect(extracted.getBaggage().getAllEntries()).toHaveLength(180);
+      expect(logs.matching('extract: dropped 120 baggage items over the limits')).toHaveLength(1);
+    });
+
+    it('should keep at most 8192 bytes of baggage from any propagator', () => {
+      const shim = new TracerShim(sdk.provider, { textMapPropagator: unboundedBaggagePropagator });
+      const carrier: Record<string, string> = {};
+      for (let i = 0; i < 10; i++) carrier[`b-k${i}`] = 'x'.repeat(1000);
+      const extracted = shim.extract(opentracing.FORMAT_TEXT_MAP, carrier) as ShimContext;
+      expect(extracted.getBaggage().getAllEntries()).toHaveLength(8);
+    });
+
+    it('should ignore a W3C header value over 8 KiB and still read the others', () => {
+      registerGlobals();
+      const carrier = { traceparent: TRACEPARENT, baggage: `k=${'v'.repeat(9000)}` };
+      const extracted = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, carrier) as ShimContext;
+      expect(extracted.toTraceId()).toBe('0af7651916cd43dd8448eb211c80319c');
+      expect(extracted.getBaggage().getAllEntries()).toEqual([]);
+      expect(logs.matching('over 8192 bytes')).toHaveLength(1);
+    });
+
+    it.each([
+      ['a short trace id', '00-0af7651916cd43dd8448eb211c8031-b7ad6b7169203331-01'],
+      ['a non-hex span id', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b716920333g-01'],
+      ['an all-zero trace id', `00-${'0'.repeat(32)}-b7ad6b7169203331-01`],
+    ])('should not accept %s', (_, traceparent) => {
+      registerGlobals();
+      expect(tracer.extract(opentracing.FORMAT_HTTP_HEADERS, { traceparent })).toBeNull();
+    });
+
+    it('should let no carrier key or baggage item reach Object.prototype', () => {
+      registerGlobals();
+      const carrier = JSON.parse(
+        `{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}, "traceparent": "${TRACEPARENT}", "baggage": "__proto__=a,constructor=b,prototype=c,polluted=d"}`,
+      );
+      const extracted = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, carrier) as ShimContext;
+      const span = tracer.startSpan('child', { childOf: extracted });
+      expect(span.getBaggageItem('constructor')).toBe('b');
+      expect(span.getBaggageItem('prototype')).toBe('c');
+      const out: Record<string, unknown> = {};
+      tracer.inject(span, opentracing.FORMAT_HTTP_HEADERS, out);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+      expect(String(out.baggage)).toContain('constructor=b');
+    });
+
+    it('should never write CR, LF or NUL into a carrier, whichever propagator writes it', () => {
+      const shim = new TracerShim(sdk.provider, { textMapPropagator: unboundedBaggagePropagator });
+      const span = shim.startSpan('op');
+      span.setBaggageItem('split', 'a\r\nSet-Cookie: session=stolen');
+      span.setBaggageItem('nul', 'a\u0000b');
+      span.setBaggageItem('fine', 'value');
+      const carrier: Record<string, string> = {};
+      shim.inject(span, opentracing.FORMAT_TEXT_MAP, carrier);
+      expect(carrier).toEqual({ 'b-fine': 'value' });
+      expect(logs.matching('CR, LF or NUL')).toHaveLength(2);
+    });
+
+    it('should percent-encode hostile baggage in the W3C header, so res.setHeader accepts it', () => {
+      registerGlobals();
+      const span = tracer.startSpan('op');
+      span.setBaggageItem('split', 'a\r\nSet-Cookie: session=stolen\u0000');
+      const carrier: Record<string, string> = {};
+      tracer.inject(span, opentracing.FORMAT_HTTP_HEADERS, carrier);
+      for (const [name, value] of Object.entries(carrier)) {
+        expect(value).not.toMatch(/[\r\n\0]/);
+        expect(() => require('node:http').validateHeaderValue(name, value)).not.toThrow();
+      }
+      const extracted = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, carrier) as ShimContext;
+      expect(extracted.getBaggage().getEntry('split')?.value).toBe('a\r\nSet-Cookie: session=stolen\u0000');
+    });
+  });
+
   describe('FORMAT_BINARY', () => {
     it('should write the documented layout into carrier.buffer', () => {
       const span = tracer.startSpan('op');

@@ -74,27 +74,6 @@ export const JAEGER_PARENT_SPAN_ID_KEY = createContextKey(
  */
 export const JAEGER_DEBUG_ID_KEY = createContextKey('opentracing-otel-shim jaeger debug id');
 
-/**
- * Most baggage items extract takes from one carrier, `uberctx-*` and `jaeger-baggage` together;
- * the rest are dropped with a `diag` warning. jaeger-client has no limit, which lets one request
- * load every later hop with baggage; the number is OpenTelemetry JS's W3C baggage limit
- * (`BAGGAGE_MAX_NAME_VALUE_PAIRS` in `@opentelemetry/core`).
- */
-export const MAX_BAGGAGE_ITEMS = 180;
-
-/**
- * Most baggage extract takes from one carrier, in bytes: the UTF-8 length of every kept item's key
- * plus its (decoded) value. Items past the limit are dropped with a `diag` warning (OpenTelemetry
- * JS allows the same 8192 bytes for a whole W3C `baggage` header, `BAGGAGE_MAX_TOTAL_LENGTH`).
- */
-export const MAX_BAGGAGE_BYTES = 8192;
-
-/**
- * Longest carrier value extract reads, in UTF-8 bytes before decoding; a longer value of any key
- * the propagator reads is ignored with a `diag` warning.
- */
-export const MAX_HEADER_VALUE_BYTES = 8192;
-
 /** Tag naming the sampler that sampled a root span (jaeger-client `constants.js`, `SAMPLER_TYPE_TAG_KEY`). */
 export const SAMPLER_TYPE_TAG_KEY = 'sampler.type';
 

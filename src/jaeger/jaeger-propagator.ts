@@ -29,17 +29,13 @@ import {
   JAEGER_PARENT_SPAN_ID_KEY,
   JAEGER_SAMPLED_FLAG,
   JAEGER_TRACE_HEADER,
-  MAX_BAGGAGE_BYTES,
-  MAX_BAGGAGE_ITEMS,
-  MAX_HEADER_VALUE_BYTES,
 } from './constants';
+import { MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized, limitBaggage } from '../limits';
 
 const HEX_SPAN_ID = /^[0-9a-f]{1,16}$/i;
 const HEX_FLAGS = /^[0-9a-f]{1,2}$/i;
 // RFC 9110 section 5.6.2 `token`: what Node's `setHeader` and fetch's `Headers` accept as a name.
 const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/i;
-// The characters that let a value end a header line or a C string early.
-const HEADER_BREAKING = /[\r\n\0]/;
 
 /** Configuration of a {@link JaegerPropagator}; the names are jaeger-client's codec options. */
 export interface JaegerPropagatorOptions {
@@ -223,7 +219,7 @@ export class JaegerPropagator implements TextMapPropagator {
     }
     if (debugId) result = result.setValue(JAEGER_DEBUG_ID_KEY, debugId);
     if (items.size > 0) {
-      const baggage = mergeBaggage(propagation.getBaggage(context), limitBaggage(items));
+      const baggage = limitBaggage(mergeBaggage(propagation.getBaggage(context), items), 'jaeger extract');
       result = propagation.setBaggage(result, baggage);
     }
     return result;
@@ -261,7 +257,7 @@ export class JaegerPropagator implements TextMapPropagator {
         return undefined;
       }
     }
-    if (HEADER_BREAKING.test(name) || HEADER_BREAKING.test(text)) {
+    if (breaksHeader(name) || breaksHeader(text)) {
       // Dropped rather than escaped: a text-map reader does not decode, so an escape would arrive
       // as a different value anyway, and indistinguishable from a value that contained it.
       logger.warn(`${dropped}: CR, LF or NUL in key or value`);
@@ -364,7 +360,7 @@ function readValue(
   if (!Array.isArray(raw)) value = toText(raw);
   else if (!isList) value = toText(raw[0]);
   else value = raw.map(toText).filter((element) => element !== undefined).join(',');
-  if (value !== undefined && utf8Length(value) > MAX_HEADER_VALUE_BYTES) {
+  if (value !== undefined && isOversized(value)) {
     logger.warn(`jaeger extract: ignored a carrier value over ${MAX_HEADER_VALUE_BYTES} bytes`);
     return undefined;
   }
@@ -384,53 +380,10 @@ function toText(value: unknown): string | undefined {
   }
 }
 
-/** Keeps, in carrier order, every item that fits `MAX_BAGGAGE_ITEMS` and `MAX_BAGGAGE_BYTES`. */
-function limitBaggage(items: Map<string, string>): Map<string, string> {
-  const kept = new Map<string, string>();
-  let bytes = 0;
-  for (const [key, value] of items) {
-    const size = utf8Length(key) + utf8Length(value);
-    if (kept.size < MAX_BAGGAGE_ITEMS && bytes + size <= MAX_BAGGAGE_BYTES) {
-      kept.set(key, value);
-      bytes += size;
-    }
-  }
-  if (kept.size < items.size) {
-    logger.warn(
-      `jaeger extract: dropped ${items.size - kept.size} baggage items over the limits ` +
-        `(${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes)`,
-    );
-  }
-  return kept;
-}
-
 function mergeBaggage(existing: Baggage | undefined, items: Map<string, string>): Baggage {
   // No prototype, so that a received key like `__proto__` stays an ordinary entry.
   const entries: Record<string, BaggageEntry> = Object.create(null);
   for (const [key, entry] of existing?.getAllEntries() ?? []) entries[key] = entry;
   for (const [key, value] of items) entries[key] = { value };
   return propagation.createBaggage(entries);
-}
-
-/** Length of `text` in UTF-8, counting a lone surrogate as the 3 bytes of U+FFFD. */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(i + 1))) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
 }

@@ -14,10 +14,8 @@ import {
   JAEGER_DEBUG_TRACE_STATE_KEY,
   JAEGER_FIREHOSE_TRACE_STATE_KEY,
   JAEGER_PARENT_SPAN_ID_KEY,
-  MAX_BAGGAGE_BYTES,
-  MAX_BAGGAGE_ITEMS,
-  MAX_HEADER_VALUE_BYTES,
 } from '../../src/jaeger/constants';
+import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES } from '../../src/limits';
 import {
   JaegerPropagator,
   getJaegerParentSpanId,

@@ -1,0 +1,105 @@
+import { propagation } from '@opentelemetry/api';
+import type { Baggage, BaggageEntry } from '@opentelemetry/api';
+import { logger } from './logger';
+
+/**
+ * Most baggage items extract takes from one carrier, whatever the format (W3C `baggage`,
+ * Jaeger `uberctx-*` and `jaeger-baggage`, FORMAT_BINARY); the rest are dropped with a `diag`
+ * warning. The number is the W3C Baggage limit that OpenTelemetry JS applies to a `baggage`
+ * header (`BAGGAGE_MAX_NAME_VALUE_PAIRS` in `@opentelemetry/core`). Without a bound one request
+ * could load every later hop with baggage. See docs/security.md.
+ */
+export const MAX_BAGGAGE_ITEMS = 180;
+
+/**
+ * Most baggage extract takes from one carrier, in bytes: the UTF-8 length of every kept item's
+ * key plus its (decoded) value; items past it are dropped with a `diag` warning. W3C Baggage
+ * allows 8192 bytes for a whole `baggage` header (`BAGGAGE_MAX_TOTAL_LENGTH` in OpenTelemetry JS).
+ */
+export const MAX_BAGGAGE_BYTES = 8192;
+
+/**
+ * Longest carrier value extract reads, in UTF-8 bytes (for an array value, all elements
+ * together); a longer value of any key is read as absent, with a `diag` warning. 8 KiB is the
+ * common per-header limit of HTTP servers (Node's whole header block is 16 KiB by default).
+ */
+export const MAX_HEADER_VALUE_BYTES = 8192;
+
+/** The characters that let a value end a header line (CR, LF) or a C string (NUL) early. */
+const HEADER_BREAKING = /[\r\n\0]/;
+
+/** Whether `text` contains CR, LF or NUL, which inject never writes into a carrier. */
+export function breaksHeader(text: string): boolean {
+  return HEADER_BREAKING.test(text);
+}
+
+/** Length of `text` in UTF-8, counting a lone surrogate as the 3 bytes of U+FFFD. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Whether a carrier value (a string, or an array of strings) is over `MAX_HEADER_VALUE_BYTES`. */
+export function isOversized(value: string | readonly string[]): boolean {
+  const texts = typeof value === 'string' ? [value] : value;
+  let units = 0;
+  for (const text of texts) units += text.length;
+  // A UTF-16 code unit is 1 to 3 UTF-8 bytes (a surrogate pair: 2 units, 4 bytes), so only
+  // values in between need counting.
+  if (units * 3 <= MAX_HEADER_VALUE_BYTES) return false;
+  if (units > MAX_HEADER_VALUE_BYTES) return true;
+  let bytes = 0;
+  for (const text of texts) bytes += utf8Length(text);
+  return bytes > MAX_HEADER_VALUE_BYTES;
+}
+
+/**
+ * Keeps, in order, the baggage items that fit `MAX_BAGGAGE_ITEMS` and `MAX_BAGGAGE_BYTES`, and
+ * says through `diag` how many were dropped. Returns `baggage` itself when everything fits (the
+ * usual case, which costs one pass over the entries).
+ *
+ * @param source names the format in the warning, e.g. `extract`.
+ */
+export function limitBaggage(baggage: Baggage, source: string): Baggage {
+  const entries = baggage.getAllEntries();
+  let bytes = 0;
+  let fits = entries.length <= MAX_BAGGAGE_ITEMS;
+  for (let i = 0; fits && i < entries.length; i++) {
+    bytes += utf8Length(entries[i][0]) + utf8Length(entries[i][1].value);
+    fits = bytes <= MAX_BAGGAGE_BYTES;
+  }
+  if (fits) return baggage;
+  // No prototype, so that a received key like `__proto__` stays an ordinary entry.
+  const kept: Record<string, BaggageEntry> = Object.create(null);
+  let count = 0;
+  bytes = 0;
+  for (const [key, entry] of entries) {
+    const size = utf8Length(key) + utf8Length(entry.value);
+    if (count < MAX_BAGGAGE_ITEMS && bytes + size <= MAX_BAGGAGE_BYTES) {
+      kept[key] = entry;
+      count++;
+      bytes += size;
+    }
+  }
+  logger.warn(
+    `${source}: dropped ${entries.length - count} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes)`,
+  );
+  return propagation.createBaggage(kept);
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}

@@ -1,0 +1,82 @@
+import { propagation } from '@opentelemetry/api';
+import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized, limitBaggage, utf8Length } from '../src/limits';
+import { captureDiag } from './helpers/diag';
+
+describe('limits', () => {
+  it('should use the W3C Baggage limits of OpenTelemetry JS and 8 KiB per header value', () => {
+    expect([MAX_BAGGAGE_ITEMS, MAX_BAGGAGE_BYTES, MAX_HEADER_VALUE_BYTES]).toEqual([180, 8192, 8192]);
+  });
+
+  describe('utf8Length', () => {
+    it.each([
+      ['', 0],
+      ['abc', 3],
+      ['é', 2],
+      ['€', 3],
+      ['😀', 4],
+      ['\ud800', 3],
+      ['a\udc00b', 5],
+    ])('should give %j as %i bytes, as Buffer.byteLength does', (text, bytes) => {
+      expect(utf8Length(text)).toBe(bytes);
+      expect(utf8Length(text)).toBe(Buffer.byteLength(text, 'utf8'));
+    });
+  });
+
+  describe('isOversized', () => {
+    it('should compare the UTF-8 length with the limit, an array as a whole', () => {
+      expect(isOversized('a'.repeat(MAX_HEADER_VALUE_BYTES))).toBe(false);
+      expect(isOversized('a'.repeat(MAX_HEADER_VALUE_BYTES + 1))).toBe(true);
+      expect(isOversized('é'.repeat(MAX_HEADER_VALUE_BYTES / 2))).toBe(false);
+      expect(isOversized('é'.repeat(MAX_HEADER_VALUE_BYTES / 2) + 'a')).toBe(true);
+      expect(isOversized('😀'.repeat(MAX_HEADER_VALUE_BYTES / 4 + 1))).toBe(true);
+      expect(isOversized(['a'.repeat(4096), 'b'.repeat(4096)])).toBe(false);
+      expect(isOversized(['a'.repeat(4096), 'b'.repeat(4097)])).toBe(true);
+    });
+  });
+
+  describe('breaksHeader', () => {
+    it('should find CR, LF and NUL and nothing else', () => {
+      expect(['a\rb', 'a\nb', 'a\u0000b'].map(breaksHeader)).toEqual([true, true, true]);
+      expect(['a b', 'a\tb', 'é😀', 'a%0Db'].map(breaksHeader)).toEqual([false, false, false, false]);
+    });
+  });
+
+  describe('limitBaggage', () => {
+    function baggageOf(count: number, value = 'v') {
+      const entries: Record<string, { value: string }> = {};
+      for (let i = 0; i < count; i++) entries[`k${i}`] = { value };
+      return propagation.createBaggage(entries);
+    }
+
+    it('should return the same baggage when it fits', () => {
+      const baggage = baggageOf(MAX_BAGGAGE_ITEMS);
+      expect(limitBaggage(baggage, 'test')).toBe(baggage);
+    });
+
+    it(`should keep the first ${MAX_BAGGAGE_ITEMS} items and warn with the dropped count`, () => {
+      const logs = captureDiag();
+      const limited = limitBaggage(baggageOf(MAX_BAGGAGE_ITEMS + 20), 'extract');
+      logs.stop();
+      expect(limited.getAllEntries()).toHaveLength(MAX_BAGGAGE_ITEMS);
+      expect(limited.getEntry(`k${MAX_BAGGAGE_ITEMS - 1}`)?.value).toBe('v');
+      expect(limited.getEntry(`k${MAX_BAGGAGE_ITEMS}`)).toBeUndefined();
+      expect(logs.matching('extract: dropped 20 baggage items over the limits')).toHaveLength(1);
+    });
+
+    it(`should keep items while keys and values fit ${MAX_BAGGAGE_BYTES} bytes, skipping one that does not`, () => {
+      const big = 'é'.repeat(2000); // 4000 bytes
+      const baggage = propagation.createBaggage({ a: { value: big }, b: { value: big }, c: { value: big }, d: { value: 'small' } });
+      const limited = limitBaggage(baggage, 'extract');
+      expect(limited.getAllEntries().map(([key]) => key)).toEqual(['a', 'b', 'd']);
+    });
+
+    it('should keep an item called __proto__ as an ordinary entry', () => {
+      const entries = Object.create(null);
+      entries['__proto__'] = { value: 'x' };
+      for (let i = 0; i < MAX_BAGGAGE_ITEMS; i++) entries[`k${i}`] = { value: 'v' };
+      const limited = limitBaggage(propagation.createBaggage(entries), 'extract');
+      expect(limited.getEntry('__proto__')?.value).toBe('x');
+      expect(({} as Record<string, unknown>).value).toBeUndefined();
+    });
+  });
+});
