@@ -1,6 +1,6 @@
 import { TraceFlags, propagation } from '@opentelemetry/api';
 import type { Baggage, SpanContext } from '@opentelemetry/api';
-import * as opentracing from 'opentracing';
+import type * as opentracing from 'opentracing';
 import { toOtelSpanId, toOtelTraceId } from './hex-ids';
 import { describeError, logger } from './logger';
 import { SpanContextShim } from './span-context-shim';

@@ -1,10 +1,11 @@
 import { INVALID_SPAN_CONTEXT, TraceFlags, createTraceState, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Context, Tracer, TracerProvider } from '@opentelemetry/api';
-import * as opentracing from 'opentracing';
+import type * as opentracing from 'opentracing';
 import { toOtelSpanId } from '../hex-ids';
 import { describeError, logger } from '../logger';
 import { resolveSpanContext } from '../references';
-import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
+import type { SpanContextShim } from '../span-context-shim';
+import { EMPTY_BAGGAGE } from '../span-context-shim';
 import type { SpanShim, SpanStart } from '../span-shim';
 import { TracerShim } from '../tracer-shim';
 import type { TracerShimOptions } from '../tracer-shim';
