@@ -1,13 +1,14 @@
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import type { Attributes, DiagLogger, TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { hostname } from 'node:os';
 import { setAttributeOn, toAttributeValue } from '../attributes';
 import { logger } from '../logger';
+import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from '../sdk/exporter-from-env';
+import type { OtlpExporterConfig } from '../sdk/exporter-from-env';
 import { DEPRECATED_ENV, mergeEnv } from './configuration';
 import type { Environment, JaegerConfig, JaegerLogger, JaegerOptions, JaegerReporterConfig } from './configuration';
 import { JaegerPropagator } from './jaeger-propagator';
@@ -100,35 +101,34 @@ function defaultPropagator(urlEncoding: boolean, options: JaegerOptions): TextMa
 
 /**
  * The exporter when `options.exporter` is not given. `OTEL_TRACES_EXPORTER` wins when set, as
- * every `OTEL_*` variable does: `none` (no exporter), `console` (the SDK's ConsoleSpanExporter)
- * or `otlp`; otherwise OTLP/HTTP as below.
+ * every `OTEL_*` variable does: the first name it lists that this package supports, `none` (no
+ * exporter), `console` (the SDK's ConsoleSpanExporter) or `otlp`; otherwise OTLP as below. The
+ * list is read as `createTracerProvider` reads it (src/sdk/exporter-from-env.ts).
  */
 export function createExporter(reporter: JaegerReporterConfig, env: Environment): SpanExporter | undefined {
-  const choice = env.OTEL_TRACES_EXPORTER?.split(',')[0]?.trim().toLowerCase();
-  if (choice === 'none') return undefined;
-  if (choice === 'console') return new ConsoleSpanExporter();
-  if (choice !== undefined && choice !== '' && choice !== 'otlp') logger.warn(`OTEL_TRACES_EXPORTER=${choice} is not supported here; OTLP is used`);
-  return createOtlpExporter(reporter, env);
+  const [name = 'otlp'] = tracesExporterNames(env);
+  return createTracesExporter(name, () => createOtlpExporter(reporter, env));
 }
 
 /**
  * The OTLP/HTTP exporter for jaeger-client's reporter settings. `OTEL_EXPORTER_OTLP_*`
- * variables win when set (the exporter reads them itself when no URL, headers or timeout is
- * passed); otherwise `collectorEndpoint`, else `agentHost`, names the Jaeger host, and spans go
- * to port 4318 of it with basic authentication from username/password.
+ * variables win when set (the endpoint and protocol are read as `createTracerProvider` reads
+ * them; headers and timeout by the exporter itself when none are passed here); otherwise
+ * `collectorEndpoint`, else `agentHost`, names the Jaeger host, and spans go to port 4318 of it
+ * with basic authentication from username/password. The protocol defaults to `http/json`
+ * (`@opentelemetry/exporter-trace-otlp-http`, the one exporter package this entry point has
+ * always needed); `undefined`, with a `diag` error, when that package cannot be loaded.
  */
-export function createOtlpExporter(reporter: JaegerReporterConfig, env: Environment): SpanExporter {
-  const config: { url?: string; headers?: Record<string, string>; timeoutMillis?: number } = {};
-  if (!env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT && !env.OTEL_EXPORTER_OTLP_ENDPOINT) {
-    const url = otlpUrlFor(reporter);
-    if (url !== undefined) config.url = url;
-  }
+export function createOtlpExporter(reporter: JaegerReporterConfig, env: Environment): SpanExporter | undefined {
+  const config: OtlpExporterConfig = {};
+  const url = hasOtlpEndpoint(env) ? undefined : otlpUrlFor(reporter);
+  if (url !== undefined) config.url = url;
   if ((reporter.username || reporter.password) && !env.OTEL_EXPORTER_OTLP_TRACES_HEADERS && !env.OTEL_EXPORTER_OTLP_HEADERS) {
     config.headers = { Authorization: `Basic ${Buffer.from(`${reporter.username ?? ''}:${reporter.password ?? ''}`).toString('base64')}` };
   }
   const timeout = positiveOr(reporter.timeoutMs, undefined);
   if (timeout !== undefined && !env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT && !env.OTEL_EXPORTER_OTLP_TIMEOUT) config.timeoutMillis = timeout;
-  return new OTLPTraceExporter(config);
+  return createOtlpTraceExporter(env, 'http/json', config);
 }
 
 /** `http://jaeger:14268/api/traces` -> `http://jaeger:4318/v1/traces`; agent host `jaeger` -> the same. */

@@ -6,8 +6,8 @@ import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_TYPE, EXCEPTION_EVENT_NAME, LINK
 import type { BaggageSpanProcessor } from './baggage-span-processor';
 
 const DEFAULT_MAX_TRACES = 1000;
-// ExportResultCode values (the same in core 1.x and 2.x), written out so that `./sdk` needs
-// only @opentelemetry/api at run time, whichever SDK line the user installed.
+// ExportResultCode values (the same in core 1.x, 2.x and 3.x), written out so that this exporter
+// needs only @opentelemetry/api at run time and works with whichever SDK line exports through it.
 const SUCCESS = 0 as ExportResultCode.SUCCESS;
 const FAILED = 1 as ExportResultCode.FAILED;
 

@@ -1,19 +1,47 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+// The mock receiver ships no type declarations; these are the members the test uses.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { MockOtlpServer, normalizeTrace } = require('@elastic/mockotlpserver') as {
+  MockOtlpServer: new (options: object) => { start(): Promise<void>; close(): Promise<void>; httpUrl: URL };
+  normalizeTrace(request: unknown): { resourceSpans: Array<{ resource: { attributes: Record<string, unknown> }; scopeSpans: Array<{ spans: OtlpSpan[] }> }> };
+};
+
+/** A span as the OTLP receiver got it (normalized: hex ids, kind and status names). */
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: string;
+  status: { code: string; message?: string };
+  service: string;
+}
 
 /**
  * Runs `npm run demo`'s program as a user would (it needs the build in dist/, which `npm test`
- * makes first) and checks the trace trees it prints: real HTTP between services on 127.0.0.1,
- * everything instrumented through the OpenTracing API only.
+ * makes first) with `env` as its only OTEL_* variables, and checks what it prints or sends:
+ * real HTTP between services on 127.0.0.1, everything instrumented through the OpenTracing API
+ * only, plus an OpenTelemetry-instrumented app sharing its traces with OpenTracing code.
  */
-function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runDemo(env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env };
-    delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
-    execFile(process.execPath, [join(__dirname, '../../examples/demo.js')], { env, timeout: 60_000 }, (error, stdout, stderr) => {
+    const childEnv: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('OTEL_')) childEnv[key] = value;
+    Object.assign(childEnv, env);
+    execFile(process.execPath, [join(__dirname, '../../examples/demo.js')], { env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
     });
   });
+}
+
+/** Line index of the first line matching `pattern`, and the indentation depth of a line. */
+function treeReader(tree: string): { indexOf(pattern: RegExp): number; depth(index: number): number } {
+  const lines = tree.split('\n');
+  return {
+    indexOf: (pattern) => lines.findIndex((line) => pattern.test(line)),
+    depth: (index) => lines[index].search(/[A-Za-z]/),
+  };
 }
 
 describe('npm run demo', () => {
@@ -32,9 +60,7 @@ describe('npm run demo', () => {
     const trees = output.stdout.split(/^(?=trace [0-9a-f]{32})/m);
     const failed = trees.find((tree) => tree.includes('ERROR: card declined for globex'));
     expect(failed).toBeDefined();
-    const lines = (failed as string).split('\n');
-    const indexOf = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
-    const depth = (index: number) => lines[index].search(/[A-Za-z]/);
+    const { indexOf, depth } = treeReader(failed as string);
     const gateway = indexOf(/GET \/checkout {2}SERVER/);
     const client = indexOf(/GET backend \/orders {2}CLIENT {2}.*ERROR/);
     const backend = indexOf(/GET \/orders {2}SERVER {2}.*ERROR/);
@@ -55,7 +81,7 @@ describe('npm run demo', () => {
   });
 
   it('should run the jaeger-client app with uber-trace-id and W3C headers in one trace', () => {
-    const section = output.stdout.slice(output.stdout.indexOf('== 2.'));
+    const section = output.stdout.slice(output.stdout.indexOf('== 2.'), output.stdout.indexOf('== 3.'));
     const reported = [...section.matchAll(/Reporting span ([0-9a-f]+):([0-9a-f]+):([0-9a-f]+):1/g)];
     expect(reported).toHaveLength(3);
     expect(new Set(reported.map((match) => match[1])).size).toBe(1);
@@ -67,5 +93,94 @@ describe('npm run demo', () => {
     expect(answer.stock.received['uber-trace-id'].startsWith(`${answer.traceId.replace(/^0+/, '')}:`)).toBe(true);
     expect(answer.stock.received.traceparent).toContain(answer.traceId);
     expect(answer.stock.received['uberctx-customer-id']).toBe('c-1001');
+  });
+
+  it('should run the mixed OpenTracing/OpenTelemetry app as one trace: OT -> OTel http client -> OTel http server -> OT -> OTel', () => {
+    const section = output.stdout.slice(output.stdout.indexOf('== 3.'));
+    const trees = section.split(/^(?=trace [0-9a-f]{32})/m).slice(1);
+    expect(trees).toHaveLength(1);
+    const { indexOf, depth } = treeReader(trees[0]);
+    const chain = [/checkout {2}SERVER/, /GET {2}CLIENT/, /GET {2}SERVER/, /load order {2}INTERNAL/, /SELECT orders {2}INTERNAL/].map(indexOf);
+    // Each span one level under the one before it, and no other span in the trace.
+    expect(chain.every((index) => index > 0)).toBe(true);
+    expect(chain).toEqual([...chain].sort((a, b) => a - b));
+    expect(chain.map(depth)).toEqual([4, 8, 12, 16, 20]);
+    expect(trees[0].match(/ {2}span [0-9a-f]{16}/g)).toHaveLength(5);
+    expect(trees[0].match(/baggage customer\.id="c-7"/g)).toHaveLength(5);
+    expect(section).toContain('answered {"customer":"c-7","rows":3}');
+  });
+});
+
+describe('npm run demo with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
+  const received: OtlpSpan[] = [];
+  const contentTypes = new Set<string | undefined>();
+  let server: InstanceType<typeof MockOtlpServer>;
+  let output: { code: number | null; stdout: string; stderr: string };
+  const spansOf = (service: string, name: string) => received.filter((span) => span.service === service && span.name === name);
+
+  beforeAll(async () => {
+    server = new MockOtlpServer({
+      services: ['http'],
+      httpHostname: '127.0.0.1',
+      httpPort: 0,
+      logLevel: 'warn',
+      onRequest: (request: { headers: Record<string, string | undefined> }) => contentTypes.add(request.headers['content-type']),
+      onTrace: (request: unknown) => {
+        for (const { resource, scopeSpans } of normalizeTrace(request).resourceSpans) {
+          for (const scope of scopeSpans) for (const span of scope.spans) received.push({ ...span, service: String(resource.attributes['service.name']) });
+        }
+      },
+    });
+    await server.start();
+    output = await runDemo({ OTEL_EXPORTER_OTLP_ENDPOINT: server.httpUrl.origin });
+  }, 90_000);
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('should exit 0 without errors and print no trace trees', () => {
+    expect(output.stderr).toBe('');
+    expect(output.code).toBe(0);
+    expect(output.stdout).not.toMatch(/^trace [0-9a-f]{32}/m);
+  });
+
+  it('should send the services, the jaeger-client app and the mixed app to the OTLP receiver', () => {
+    expect([...new Set(received.map((span) => span.service))].sort()).toEqual(['inventory', 'mixed-otel', 'opentracing-otel-shim-demo', 'shop']);
+    // http/protobuf from createTracerProvider, http/json from the jaeger entry point.
+    expect([...contentTypes].sort()).toEqual(['application/json', 'application/x-protobuf']);
+  });
+
+  it("should send the OpenTracing services' spans with kinds, parents and the error", () => {
+    const demo = 'opentracing-otel-shim-demo';
+    expect(spansOf(demo, 'GET /checkout')).toHaveLength(4);
+    const [bar] = spansOf(demo, 'Bar').filter((span) => span.status.code === 'STATUS_CODE_ERROR');
+    expect(bar.status.message).toBe('card declined for globex');
+    const foo = received.find((span) => span.spanId === bar.parentSpanId);
+    const backend = received.find((span) => span.spanId === foo?.parentSpanId);
+    expect([foo?.name, backend?.name, backend?.kind]).toEqual(['Foo', 'GET /orders', 'SPAN_KIND_SERVER']);
+  });
+
+  it('should send the jaeger-client app as one trace across its two services', () => {
+    const [checkout] = spansOf('shop', 'checkout');
+    const [stock] = spansOf('inventory', 'check-stock');
+    expect(stock.traceId).toBe(checkout.traceId);
+    expect(spansOf('shop', 'GET /stock')[0].spanId).toBe(stock.parentSpanId);
+  });
+
+  it('should send the mixed app as one trace: OT -> OTel http client -> OTel http server -> OT -> OTel', () => {
+    const names = ['checkout', 'GET', 'GET', 'load order', 'SELECT orders'];
+    const mixed = received.filter((span) => span.service === 'mixed-otel');
+    expect(mixed.map((span) => span.name).sort()).toEqual([...names].sort());
+    const chain: OtlpSpan[] = [mixed.find((span) => span.parentSpanId === undefined || span.parentSpanId === '')!];
+    while (chain.length < names.length) chain.push(mixed.find((span) => span.parentSpanId === chain[chain.length - 1].spanId)!);
+    expect(chain.map((span) => `${span.name} ${span.kind}`)).toEqual([
+      'checkout SPAN_KIND_SERVER',
+      'GET SPAN_KIND_CLIENT',
+      'GET SPAN_KIND_SERVER',
+      'load order SPAN_KIND_INTERNAL',
+      'SELECT orders SPAN_KIND_INTERNAL',
+    ]);
+    expect(new Set(mixed.map((span) => span.traceId)).size).toBe(1);
   });
 });

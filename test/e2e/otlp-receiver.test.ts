@@ -1,0 +1,201 @@
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+// The mock receiver ships no type declarations; these are the members the test uses.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { MockOtlpServer, normalizeTrace } = require('@elastic/mockotlpserver') as MockOtlpServerModule;
+
+interface MockOtlpServerModule {
+  MockOtlpServer: new (options: {
+    services: Array<'http'>;
+    httpHostname: string;
+    httpPort: number;
+    logLevel: string;
+    onTrace: (request: unknown) => void;
+    onRequest: (request: { path: string; headers: Record<string, string | undefined> }) => void;
+  }) => { start(): Promise<void>; close(): Promise<void>; httpUrl: URL };
+  /** Turns a received OTLP/protobuf or OTLP/JSON request into one JSON shape: hex ids, enum names, attribute maps. */
+  normalizeTrace(request: unknown): ExportRequest;
+}
+
+type AttributeMap = Record<string, unknown>;
+interface ExportRequest {
+  resourceSpans: Array<{ resource: { attributes: AttributeMap }; scopeSpans: Array<{ spans: ReceivedSpan[] }> }>;
+}
+/** A span as the receiver got it, after `normalizeTrace`; protobuf leaves empty lists out, JSON does not. */
+interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: string;
+  flags: number;
+  attributes?: AttributeMap;
+  events?: Array<{ name: string; attributes?: AttributeMap }>;
+  links?: Array<{ traceId: string; spanId: string; attributes?: AttributeMap }>;
+  status: { code: string; message?: string };
+  service: string;
+}
+/** What the fixture prints: ids as the OpenTracing API reported them, and the baggage the server read. */
+interface FixtureReport {
+  ids: Record<string, { traceId: string; spanId: string }>;
+  customerSeenByServer: string;
+}
+
+/** OTLP span flags: bit 8 says whether the parent's remoteness is known, bit 9 that it is remote. */
+const PARENT_IS_REMOTE = 0x300;
+const FIXTURE = join(__dirname, 'fixtures/otlp/traffic.js');
+
+/**
+ * A real OTLP/HTTP receiver (@elastic/mockotlpserver) on 127.0.0.1 and a free port, and the
+ * fixture's OpenTracing traffic sent to it by `createTracerProvider`'s OTLP exporter, once per
+ * protocol, from a child process that requires the built package (dist/, `npm run build`).
+ * The receiver parses what arrives with the OTLP protobuf schema or as OTLP/JSON; the
+ * assertions read its parsed requests.
+ */
+describe('OpenTracing traffic through createTracerProvider to a real OTLP receiver', () => {
+  const requests: Array<{ path: string; contentType: string | undefined }> = [];
+  const spans: ReceivedSpan[] = [];
+  const resources: AttributeMap[] = [];
+  let server: InstanceType<MockOtlpServerModule['MockOtlpServer']>;
+
+  beforeAll(async () => {
+    // One receiver for the file: it listens through process-wide diagnostics channels.
+    server = new MockOtlpServer({
+      services: ['http'],
+      httpHostname: '127.0.0.1',
+      httpPort: 0,
+      logLevel: 'warn',
+      onRequest: (request) => requests.push({ path: request.path, contentType: request.headers['content-type'] }),
+      onTrace: (request) => {
+        for (const { resource, scopeSpans } of normalizeTrace(request).resourceSpans) {
+          resources.push(resource.attributes);
+          const service = String(resource.attributes['service.name']);
+          for (const scope of scopeSpans) for (const span of scope.spans) spans.push({ ...span, service });
+        }
+      },
+    });
+    await server.start();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  describe.each([
+    ['http/protobuf', 'application/x-protobuf'],
+    ['http/json', 'application/json'],
+  ])('over %s', (protocol, contentType) => {
+    const service = `otlp-e2e-${protocol.replace('/', '-')}`;
+    let report: FixtureReport;
+    let received: ReceivedSpan[];
+    const span = (name: string): ReceivedSpan => {
+      const found = received.filter((candidate) => candidate.name === name);
+      if (found.length !== 1) throw new Error(`expected one received span "${name}", found ${found.length}`);
+      return found[0];
+    };
+
+    beforeAll(async () => {
+      const firstRequest = requests.length;
+      const child = await runFixture({
+        OTEL_EXPORTER_OTLP_ENDPOINT: server.httpUrl.origin,
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        OTEL_SERVICE_NAME: service,
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e,service.name=overridden',
+      });
+      expect(child).toMatchObject({ code: 0, stderr: '' });
+      report = JSON.parse(child.stdout) as FixtureReport;
+      received = spans.filter((candidate) => candidate.service === service);
+      expect(requests.slice(firstRequest).map((request) => [request.path, request.contentType])).toEqual([['/v1/traces', contentType]]);
+    });
+
+    it('should send the resource with service.name from OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES merged in', () => {
+      expect(resources.filter((attributes) => attributes['service.name'] === service)).toEqual([
+        expect.objectContaining({ 'service.name': service, 'deployment.environment.name': 'e2e', 'telemetry.sdk.language': 'nodejs' }),
+      ]);
+    });
+
+    it('should send every span once, with the trace and span ids OpenTracing reported', () => {
+      expect(received.map((candidate) => candidate.name).sort()).toEqual(Object.keys(report.ids).sort());
+      for (const [name, ids] of Object.entries(report.ids)) {
+        expect({ name, traceId: span(name).traceId, spanId: span(name).spanId }).toEqual({ name, ...ids });
+      }
+      expect(new Set(received.map((candidate) => candidate.traceId)).size).toBe(1);
+    });
+
+    it('should nest children under their parents, across inject/extract with a remote parent', () => {
+      const parentOf = (name: string) => received.find((candidate) => candidate.spanId === span(name).parentSpanId)?.name;
+
+      expect(span('checkout').parentSpanId ?? '').toBe('');
+      expect(['GET /orders', 'handle /orders', 'SELECT orders', 'publish invoice', 'consume invoice'].map(parentOf)).toEqual([
+        'checkout',
+        'GET /orders',
+        'handle /orders',
+        'checkout',
+        'publish invoice',
+      ]);
+      expect(span('handle /orders').flags & PARENT_IS_REMOTE).toBe(PARENT_IS_REMOTE);
+      expect(span('consume invoice').flags & PARENT_IS_REMOTE).toBe(PARENT_IS_REMOTE);
+      expect(span('SELECT orders').flags & PARENT_IS_REMOTE).toBe(0x100);
+    });
+
+    it('should send the span kinds, the server kind tagged after start included', () => {
+      expect(Object.fromEntries(received.map((candidate) => [candidate.name, candidate.kind]))).toEqual({
+        checkout: 'SPAN_KIND_SERVER',
+        'GET /orders': 'SPAN_KIND_CLIENT',
+        'handle /orders': 'SPAN_KIND_SERVER',
+        'SELECT orders': 'SPAN_KIND_INTERNAL',
+        'publish invoice': 'SPAN_KIND_PRODUCER',
+        'consume invoice': 'SPAN_KIND_CONSUMER',
+      });
+      expect(span('handle /orders').attributes ?? {}).not.toHaveProperty('span.kind');
+    });
+
+    it('should send the follows_from reference as a link with opentracing.ref_type', () => {
+      expect(span('consume invoice').links).toEqual([
+        expect.objectContaining({
+          traceId: report.ids['publish invoice'].traceId,
+          spanId: report.ids['publish invoice'].spanId,
+          attributes: { 'opentracing.ref_type': 'follows_from' },
+        }),
+      ]);
+    });
+
+    it('should send log() calls as events, the error log as an exception event', () => {
+      expect(span('handle /orders').events).toEqual([expect.objectContaining({ name: 'cache.miss', attributes: { key: 'orders' } })]);
+      const [exception] = span('SELECT orders').events ?? [];
+      expect(exception).toMatchObject({ name: 'exception', attributes: { 'exception.type': 'Error', 'exception.message': 'boom' } });
+      expect(exception.attributes?.['exception.stacktrace']).toMatch(/^Error: boom\n {4}at /);
+    });
+
+    it("should send status ERROR for setTag('error', true), with the error's message, and leave the others unset", () => {
+      expect(span('SELECT orders').status).toEqual({ code: 'STATUS_CODE_ERROR', message: 'boom' });
+      expect(span('SELECT orders').attributes).toEqual({ 'db.system': 'postgresql' });
+      expect(span('checkout').status.code).toBe('STATUS_CODE_UNSET');
+    });
+
+    it('should carry baggage across the HTTP call but never into span attributes', () => {
+      expect(report.customerSeenByServer).toBe('c-42');
+      for (const candidate of received) {
+        const attributes = candidate.attributes ?? {};
+        expect({ name: candidate.name, keys: Object.keys(attributes).filter((key) => key.includes('customer')) }).toEqual({ name: candidate.name, keys: [] });
+        expect(Object.values(attributes)).not.toContain('c-42');
+      }
+    });
+  });
+});
+
+/** Runs the traffic fixture with `env` as its only OTEL_* variables; resolves when it has exited. */
+function runFixture(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const childEnv: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('OTEL_')) childEnv[key] = value;
+  Object.assign(childEnv, env);
+  const child = spawn(process.execPath, [FIXTURE], { cwd: resolve(__dirname, '../..'), env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolvePromise, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
