@@ -31,7 +31,14 @@ for (const entry of entries) {
   writeFileSync(
     esmFile,
     `import cjs from '${toCjs.startsWith('.') ? toCjs : `./${toCjs}`}';\n` +
-      `export const { ${names.join(', ')} } = cjs;\n`,
+      `export const { ${names.join(', ')} } = cjs;\n` +
+      // The default export is the whole module, as Node gives it for a CommonJS package, so that
+      // `import shim from '...'` (which works with the CommonJS-only official shim) works here too.
+      `export default cjs;\n`,
   );
-  writeFileSync(esmFile.replace(/\.mjs$/, '.d.mts'), `export * from '${toTypes.startsWith('.') ? toTypes : `./${toTypes}`}';\n`);
+  const typesPath = toTypes.startsWith('.') ? toTypes : `./${toTypes}`;
+  writeFileSync(
+    esmFile.replace(/\.mjs$/, '.d.mts'),
+    `export * from '${typesPath}';\nimport * as cjs from '${typesPath}';\nexport default cjs;\n`,
+  );
 }

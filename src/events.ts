@@ -19,7 +19,7 @@ import { describeError, logger } from './logger';
 export interface LogEvent {
   /** Event name: the `event` field, `"exception"` for error logs, else `"log"`. */
   readonly name: string;
-  /** The other fields, converted by `toAttributeValue`. */
+  /** The fields, converted by `toAttributeValue` (for error logs: all but `event` and the Error). */
   readonly attributes: Attributes;
   /**
    * For error logs, the exception message: it becomes the span's status description when the
@@ -40,7 +40,9 @@ export interface LogEvent {
  * - `event: 'error'` without one: an `exception` event with `error.kind` -> `exception.type`,
  *   `message` -> `exception.message`, `stack` -> `exception.stacktrace`, other fields kept;
  * - otherwise an event named by `event` (a non-string is converted to a string), or `"log"`,
- *   with every other field as an attribute.
+ *   with every field as an attribute, `event` included: the specification adds the event "with
+ *   the specified key/value pairs set as Event attributes", and the official JS and Java shims
+ *   keep it too.
  *
  * OpenTracing's deprecated `logEvent(name, payload)` reaches here as `{ event, payload }`: a
  * plain-object payload's fields become the attributes (the `event` name wins over a payload
@@ -60,8 +62,10 @@ export function toLogEvent(fields: unknown): LogEvent {
   const values = readFields(fields as Record<string, unknown>);
   spreadLogEventPayload(values);
   const event = values.get(LOG_EVENT);
-  values.delete(LOG_EVENT);
-  if (event === 'error') return toExceptionEvent(values);
+  if (event === 'error') {
+    values.delete(LOG_EVENT);
+    return toExceptionEvent(values);
+  }
   const attributes: Attributes = {};
   copyAttributes(values, attributes);
   const name = event === undefined ? DEFAULT_EVENT_NAME : String(toAttributeValue(event) ?? DEFAULT_EVENT_NAME);

@@ -12,10 +12,10 @@ describe('events', () => {
   afterEach(() => logs.stop());
 
   describe('toLogEvent', () => {
-    it('should name the event by the event field and keep the other fields as attributes', () => {
+    it('should name the event by the event field and keep every field, event included, as attributes', () => {
       expect(toLogEvent({ event: 'cache_miss', key: 'k', n: 2, obj: { a: 1 } })).toEqual({
         name: 'cache_miss',
-        attributes: { key: 'k', n: 2, obj: '{"a":1}' },
+        attributes: { event: 'cache_miss', key: 'k', n: 2, obj: '{"a":1}' },
         exceptionMessage: undefined,
       });
     });
@@ -30,7 +30,7 @@ describe('events', () => {
     });
 
     it('should skip undefined and null fields', () => {
-      expect(toLogEvent({ event: 'e', u: undefined, n: null, k: 0 }).attributes).toEqual({ k: 0 });
+      expect(toLogEvent({ event: 'e', u: undefined, n: null, k: 0 }).attributes).toEqual({ event: 'e', k: 0 });
     });
 
     it('should make an error log with an Error object an exception event with the other fields', () => {
@@ -74,15 +74,15 @@ describe('events', () => {
     it("should spread an object payload of logEvent's { event, payload } shape", () => {
       expect(toLogEvent({ event: 'request_received', payload: { path: '/a', user: undefined, event: 'ignored' } })).toEqual({
         name: 'request_received',
-        attributes: { path: '/a' },
+        attributes: { event: 'request_received', path: '/a' },
         exceptionMessage: undefined,
       });
-      expect(toLogEvent({ event: 'request_received', payload: undefined }).attributes).toEqual({});
-      expect(toLogEvent({ event: 'note', payload: 'hello' }).attributes).toEqual({ payload: 'hello' });
+      expect(toLogEvent({ event: 'request_received', payload: undefined }).attributes).toEqual({ event: 'request_received' });
+      expect(toLogEvent({ event: 'note', payload: 'hello' }).attributes).toEqual({ event: 'note', payload: 'hello' });
     });
 
     it('should keep a payload field beside other fields as one attribute', () => {
-      expect(toLogEvent({ event: 'e', payload: { a: 1 }, other: 2 }).attributes).toEqual({ payload: '{"a":1}', other: 2 });
+      expect(toLogEvent({ event: 'e', payload: { a: 1 }, other: 2 }).attributes).toEqual({ event: 'e', payload: '{"a":1}', other: 2 });
     });
 
     it('should keep fields that are not an object as a message, with a warning', () => {

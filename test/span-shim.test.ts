@@ -253,12 +253,12 @@ describe('SpanShim', () => {
   });
 
   describe('log', () => {
-    it('should add an event named by the event field with the other fields as attributes', () => {
+    it('should add an event named by the event field with every field as an attribute (OpenTelemetry spec)', () => {
       const span = tracer.startSpan('op');
       span.log({ event: 'cache_miss', key: 'user:1', size: 3, skipped: undefined });
       const [event] = finished(span).events;
       expect(event.name).toBe('cache_miss');
-      expect(event.attributes).toEqual({ key: 'user:1', size: 3 });
+      expect(event.attributes).toEqual({ event: 'cache_miss', key: 'user:1', size: 3 });
     });
 
     it('should name an event without an event field "log"', () => {
@@ -333,21 +333,21 @@ describe('SpanShim', () => {
       span.logEvent('request_received', { path: '/a', user: undefined, retries: 1 });
       const [event] = finished(span).events;
       expect(event.name).toBe('request_received');
-      expect(event.attributes).toEqual({ path: '/a', retries: 1 });
+      expect(event.attributes).toEqual({ event: 'request_received', path: '/a', retries: 1 });
     });
 
-    it('should add an event without attributes when there is no payload', () => {
+    it('should add an event with only the event attribute when there is no payload', () => {
       const span = tracer.startSpan('op');
       span.logEvent('request_received', undefined);
       const [event] = finished(span).events;
       expect(event.name).toBe('request_received');
-      expect(event.attributes ?? {}).toEqual({});
+      expect(event.attributes).toEqual({ event: 'request_received' });
     });
 
     it('should keep a payload that is not an object as the field payload', () => {
       const span = tracer.startSpan('op');
       span.logEvent('note', 'hello');
-      expect(finished(span).events[0].attributes).toEqual({ payload: 'hello' });
+      expect(finished(span).events[0].attributes).toEqual({ event: 'note', payload: 'hello' });
     });
   });
 

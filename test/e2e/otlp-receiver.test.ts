@@ -161,7 +161,7 @@ describe('OpenTracing traffic through createTracerProvider to a real OTLP receiv
     });
 
     it('should send log() calls as events, the error log as an exception event', () => {
-      expect(span('handle /orders').events).toEqual([expect.objectContaining({ name: 'cache.miss', attributes: { key: 'orders' } })]);
+      expect(span('handle /orders').events).toEqual([expect.objectContaining({ name: 'cache.miss', attributes: { event: 'cache.miss', key: 'orders' } })]);
       const [exception] = span('SELECT orders').events ?? [];
       expect(exception).toMatchObject({ name: 'exception', attributes: { 'exception.type': 'Error', 'exception.message': 'boom' } });
       expect(exception.attributes?.['exception.stacktrace']).toMatch(/^Error: boom\n {4}at /);
