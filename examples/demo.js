@@ -18,9 +18,7 @@ async function main() {
   // Section 2 sets variables for the jaeger-client app; section 3 runs with the environment as given.
   const givenEnv = { ...process.env };
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  );
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   // Exporter, protocol and resource from the OTEL_* variables; nothing set: TraceTreeExporter.
   const provider = createTracerProvider({ serviceName: 'opentracing-otel-shim-demo' });
 

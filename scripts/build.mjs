@@ -27,7 +27,9 @@ for (const entry of entries) {
   const esmFile = join(root, 'dist/esm', `${entry}.mjs`);
   mkdirSync(dirname(esmFile), { recursive: true });
   const toCjs = relative(dirname(esmFile), cjsFile).split('\\').join('/');
-  const toTypes = relative(dirname(esmFile), join(root, 'dist/types', `${entry}.js`)).split('\\').join('/');
+  const toTypes = relative(dirname(esmFile), join(root, 'dist/types', `${entry}.js`))
+    .split('\\')
+    .join('/');
   writeFileSync(
     esmFile,
     `import cjs from '${toCjs.startsWith('.') ? toCjs : `./${toCjs}`}';\n` +
@@ -37,8 +39,5 @@ for (const entry of entries) {
       `export default cjs;\n`,
   );
   const typesPath = toTypes.startsWith('.') ? toTypes : `./${toTypes}`;
-  writeFileSync(
-    esmFile.replace(/\.mjs$/, '.d.mts'),
-    `export * from '${typesPath}';\nimport * as cjs from '${typesPath}';\nexport default cjs;\n`,
-  );
+  writeFileSync(esmFile.replace(/\.mjs$/, '.d.mts'), `export * from '${typesPath}';\nimport * as cjs from '${typesPath}';\nexport default cjs;\n`);
 }

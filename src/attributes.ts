@@ -135,7 +135,5 @@ function toJson(value: object): string {
     return child;
   }) as string | undefined;
   const text = json ?? String(value);
-  return text.length > MAX_CONVERTED_VALUE_LENGTH
-    ? text.slice(0, MAX_CONVERTED_VALUE_LENGTH - TRUNCATED.length) + TRUNCATED
-    : text;
+  return text.length > MAX_CONVERTED_VALUE_LENGTH ? text.slice(0, MAX_CONVERTED_VALUE_LENGTH - TRUNCATED.length) + TRUNCATED : text;
 }

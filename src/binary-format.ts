@@ -53,8 +53,15 @@ export function encodeBinary(spanContext: SpanContext, baggage: Baggage): Uint8A
  */
 export function decodeBinary(buffer: unknown): { spanContext: SpanContext; baggage: Baggage } | undefined {
   const bytes = toBytes(buffer);
-  if (bytes === undefined || bytes.length < TRACE_CONTEXT_LENGTH || bytes[0] !== BINARY_FORMAT_VERSION || bytes[1] !== 0 || bytes[18] !== 1 || bytes[27] !== 2) {
-    logger.warn('FORMAT_BINARY: the carrier buffer is not in the shim\'s binary layout; nothing extracted');
+  if (
+    bytes === undefined ||
+    bytes.length < TRACE_CONTEXT_LENGTH ||
+    bytes[0] !== BINARY_FORMAT_VERSION ||
+    bytes[1] !== 0 ||
+    bytes[18] !== 1 ||
+    bytes[27] !== 2
+  ) {
+    logger.warn("FORMAT_BINARY: the carrier buffer is not in the shim's binary layout; nothing extracted");
     return undefined;
   }
   const traceId = readHex(bytes, 2, 16);
@@ -102,7 +109,11 @@ function toBytes(buffer: unknown): Uint8Array | undefined {
   if (buffer instanceof Uint8Array) return buffer;
   if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
   if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  if (Array.isArray(buffer) && buffer.length <= TRACE_CONTEXT_LENGTH + 5 + MAX_BAGGAGE_BYTES && buffer.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) {
+  if (
+    Array.isArray(buffer) &&
+    buffer.length <= TRACE_CONTEXT_LENGTH + 5 + MAX_BAGGAGE_BYTES &&
+    buffer.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)
+  ) {
     return Uint8Array.from(buffer as number[]);
   }
   return undefined;

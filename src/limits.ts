@@ -90,9 +90,7 @@ export function limitBaggage(baggage: Baggage, source: string): Baggage {
       bytes += size;
     }
   }
-  logger.warn(
-    `${source}: dropped ${entries.length - count} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes)`,
-  );
+  logger.warn(`${source}: dropped ${entries.length - count} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes)`);
   return propagation.createBaggage(kept);
 }
 

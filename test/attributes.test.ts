@@ -19,13 +19,7 @@ describe('attributes', () => {
       expect(toAttributeValue(value)).toBe(value);
     });
 
-    it.each([
-      [['a', 'b']],
-      [[1, 2.5]],
-      [[true, false]],
-      [['a', null, undefined]],
-      [[]],
-    ])('should pass the homogeneous array %p as a copy', (value) => {
+    it.each([[['a', 'b']], [[1, 2.5]], [[true, false]], [['a', null, undefined]], [[]]])('should pass the homogeneous array %p as a copy', (value) => {
       const converted = toAttributeValue(value);
       expect(converted).toEqual(value);
       expect(converted).not.toBe(value);

@@ -110,9 +110,12 @@ describe('context interop', () => {
     });
 
     it('should accept a span context of another OpenTracing tracer as a remote parent', () => {
-      const jaegerTracer = jaeger.initTracer({ serviceName: 'legacy', sampler: { type: 'const', param: 1 }, reporter: {} }, {
-        reporter: new jaeger.InMemoryReporter(),
-      });
+      const jaegerTracer = jaeger.initTracer(
+        { serviceName: 'legacy', sampler: { type: 'const', param: 1 }, reporter: {} },
+        {
+          reporter: new jaeger.InMemoryReporter(),
+        },
+      );
       const legacy = jaegerTracer.startSpan('legacy');
       legacy.setBaggageItem('origin', 'jaeger');
       const { child, origin } = withSpan(legacy, () => {
@@ -201,7 +204,7 @@ describe('context interop', () => {
     it('should give OpenTracing code a parent with childOf: activeSpan(), carrying the baggage', () => {
       const span = otel.startSpan('otel');
       const ctx = propagation.setBaggage(trace.setSpan(ROOT_CONTEXT, span), propagation.createBaggage({ tenant: { value: 'acme' } }));
-      const child = context.with(ctx, () => shim.startSpan("ot", { childOf: activeSpan(shim) ?? undefined }));
+      const child = context.with(ctx, () => shim.startSpan('ot', { childOf: activeSpan(shim) ?? undefined }));
       expect(child.getBaggageItem('tenant')).toBe('acme');
       child.finish();
       span.end();

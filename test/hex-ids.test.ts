@@ -9,12 +9,9 @@ describe('toOtelTraceId', () => {
     expect(toOtelTraceId(hex)).toBe(expected);
   });
 
-  it.each([['0'], ['00000000000000000000000000000000'], [''], ['xyz'], ['0x1'], ['1'.repeat(33)], [42], [undefined], [null]])(
-    'should refuse %p',
-    (value) => {
-      expect(toOtelTraceId(value)).toBeUndefined();
-    },
-  );
+  it.each([['0'], ['00000000000000000000000000000000'], [''], ['xyz'], ['0x1'], ['1'.repeat(33)], [42], [undefined], [null]])('should refuse %p', (value) => {
+    expect(toOtelTraceId(value)).toBeUndefined();
+  });
 });
 
 describe('toOtelSpanId', () => {

@@ -105,7 +105,10 @@ describe('references', () => {
 
     it('should read a reference of another opentracing copy by its methods', () => {
       const shim = new SpanContextShim(OTEL_CONTEXT);
-      expect(resolveReference({ type: () => 'follows_from', referencedContext: () => ({ context: () => shim }) })).toEqual({ type: 'follows_from', context: shim });
+      expect(resolveReference({ type: () => 'follows_from', referencedContext: () => ({ context: () => shim }) })).toEqual({
+        type: 'follows_from',
+        context: shim,
+      });
     });
 
     it('should ignore null references and references to nothing silently', () => {

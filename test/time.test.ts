@@ -8,6 +8,7 @@ describe('time', () => {
       [1_000, [1, 0]],
       [1_500.25, [1, 500_250_000]],
       [1_700_000_000_123.456, [1_700_000_000, 123_456_000]],
+      // eslint-disable-next-line no-loss-of-precision -- the nearest double is the input under test
       [1_700_000_000_999.9999, [1_700_000_001, 0]],
       [1_700_000_000_000.001, [1_700_000_000, 1_000]],
     ])('should convert %p ms since the epoch to %p', (millis, hrTime) => {
@@ -15,6 +16,7 @@ describe('time', () => {
     });
 
     it('should always give nanoseconds below one second', () => {
+      // eslint-disable-next-line no-loss-of-precision -- the nearest doubles are the inputs under test
       for (const millis of [999.9996, 1_999.9999, 1_700_000_000_999.99995]) {
         const [, nanos] = millisToHrTime(millis);
         expect(nanos).toBeGreaterThanOrEqual(0);

@@ -1,17 +1,8 @@
-import {
-  INVALID_SPANID,
-  INVALID_TRACEID,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  TraceFlags,
-  context,
-  propagation,
-  trace,
-} from '@opentelemetry/api';
+import { INVALID_SPANID, INVALID_TRACEID, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
 import type { TextMapPropagator } from '@opentelemetry/api';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { validateHeaderValue } from 'node:http';
 import * as opentracing from 'opentracing';
 import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from '../src/constants';
 import * as entry from '../src/index';
@@ -151,7 +142,9 @@ describe('TracerShim', () => {
     describe('references', () => {
       it('should make the first ChildOf reference the parent', () => {
         const [a, b, c] = ['a', 'b', 'c'].map((name) => tracer.startSpan(name));
-        tracer.startSpan('op', { references: [opentracing.followsFrom(a.context()), opentracing.childOf(b.context()), opentracing.childOf(c.context())] }).finish();
+        tracer
+          .startSpan('op', { references: [opentracing.followsFrom(a.context()), opentracing.childOf(b.context()), opentracing.childOf(c.context())] })
+          .finish();
         const exported = sdk.span('op');
         expect(exported.parentSpanContext?.spanId).toBe(b.context().toSpanId());
         expect(exported.spanContext().traceId).toBe(b.context().toTraceId());
@@ -229,6 +222,8 @@ describe('TracerShim', () => {
       it('should accept spans and contexts of another loaded copy of opentracing and of this package', () => {
         let other: { TracerShim: typeof TracerShim; otOpentracing: typeof opentracing } | undefined;
         jest.isolateModules(() => {
+          // A second copy of the modules needs require() inside isolateModules.
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
           other = { TracerShim: require('../src/tracer-shim').TracerShim, otOpentracing: require('opentracing') };
         });
         const { TracerShim: OtherTracerShim, otOpentracing } = other!;
@@ -530,7 +525,10 @@ describe('TracerShim', () => {
       });
 
       it('should write the baggage even when the span context is invalid', () => {
-        const baggageOnly = new SpanContextShim(trace.wrapSpanContext({ traceId: INVALID_TRACEID, spanId: INVALID_SPANID, traceFlags: 0 }).spanContext(), propagation.createBaggage({ k: { value: 'v' } }));
+        const baggageOnly = new SpanContextShim(
+          trace.wrapSpanContext({ traceId: INVALID_TRACEID, spanId: INVALID_SPANID, traceFlags: 0 }).spanContext(),
+          propagation.createBaggage({ k: { value: 'v' } }),
+        );
         const carrier: Record<string, string> = {};
         tracer.inject(baggageOnly, opentracing.FORMAT_HTTP_HEADERS, carrier);
         expect(carrier).toEqual({ baggage: 'k=v' });
@@ -693,7 +691,7 @@ describe('TracerShim', () => {
       tracer.inject(span, opentracing.FORMAT_HTTP_HEADERS, carrier);
       for (const [name, value] of Object.entries(carrier)) {
         expect(value).not.toMatch(/[\r\n\0]/);
-        expect(() => require('node:http').validateHeaderValue(name, value)).not.toThrow();
+        expect(() => validateHeaderValue(name, value)).not.toThrow();
       }
       const extracted = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, carrier) as ShimContext;
       expect(extracted.getBaggage().getEntry('split')?.value).toBe('a\r\nSet-Cookie: session=stolen\u0000');

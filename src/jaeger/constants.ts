@@ -63,9 +63,7 @@ export const JAEGER_FIREHOSE_TRACE_STATE_KEY = 'jaeger-firehose';
  * parent `0` rather than with its grandparent's id. Use `setJaegerParentSpanId` and
  * `getJaegerParentSpanId` rather than the key itself.
  */
-export const JAEGER_PARENT_SPAN_ID_KEY = createContextKey(
-  'opentracing-otel-shim jaeger parent span id',
-);
+export const JAEGER_PARENT_SPAN_ID_KEY = createContextKey('opentracing-otel-shim jaeger parent span id');
 
 /**
  * Context key of the `jaeger-debug-id` value received by extract (a string, as sent, URL-decoded in

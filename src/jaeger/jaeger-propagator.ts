@@ -1,20 +1,5 @@
-import {
-  TraceFlags,
-  createTraceState,
-  isSpanContextValid,
-  propagation,
-  trace,
-} from '@opentelemetry/api';
-import type {
-  Baggage,
-  BaggageEntry,
-  Context,
-  SpanContext,
-  TextMapGetter,
-  TextMapPropagator,
-  TextMapSetter,
-  TraceState,
-} from '@opentelemetry/api';
+import { TraceFlags, createTraceState, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import type { Baggage, BaggageEntry, Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter, TraceState } from '@opentelemetry/api';
 import { toOtelSpanId, toOtelTraceId } from '../hex-ids';
 import { describeError, logger } from '../logger';
 import {
@@ -65,11 +50,7 @@ export interface JaegerParentSpanId {
  * injecting that span writes the parent into `uber-trace-id` as jaeger-client does. The value is
  * ignored when a different span is injected from the returned context.
  */
-export function setJaegerParentSpanId(
-  context: Context,
-  spanId: string,
-  parentSpanId: string,
-): Context {
+export function setJaegerParentSpanId(context: Context, spanId: string, parentSpanId: string): Context {
   const value: JaegerParentSpanId = {
     spanId: spanId.toLowerCase(),
     parentSpanId: parentSpanId.toLowerCase(),
@@ -83,9 +64,7 @@ export function setJaegerParentSpanId(
  * the recorded parent is `0` (a root), or when the stored value is not a hex span id.
  */
 export function getJaegerParentSpanId(context: Context, spanId: string): string | undefined {
-  const value = context.getValue(JAEGER_PARENT_SPAN_ID_KEY) as
-    | Partial<JaegerParentSpanId>
-    | undefined;
+  const value = context.getValue(JAEGER_PARENT_SPAN_ID_KEY) as Partial<JaegerParentSpanId> | undefined;
   if (typeof value !== 'object' || value === null) return undefined;
   const { spanId: childId, parentSpanId } = value;
   if (typeof childId !== 'string' || childId !== spanId.toLowerCase()) return undefined;
@@ -343,12 +322,7 @@ function parseCommaSeparatedBaggage(items: Map<string, string>, value: string): 
 }
 
 /** Reads one carrier value as a string (see `extract` for arrays and limits), or `undefined`. */
-function readValue(
-  getter: TextMapGetter,
-  carrier: unknown,
-  key: string,
-  isList: boolean,
-): string | undefined {
+function readValue(getter: TextMapGetter, carrier: unknown, key: string, isList: boolean): string | undefined {
   let raw: unknown;
   try {
     raw = getter.get(carrier, key);
@@ -359,7 +333,11 @@ function readValue(
   let value: string | undefined;
   if (!Array.isArray(raw)) value = toText(raw);
   else if (!isList) value = toText(raw[0]);
-  else value = raw.map(toText).filter((element) => element !== undefined).join(',');
+  else
+    value = raw
+      .map(toText)
+      .filter((element) => element !== undefined)
+      .join(',');
   if (value !== undefined && isOversized(value)) {
     logger.warn(`jaeger extract: ignored a carrier value over ${MAX_HEADER_VALUE_BYTES} bytes`);
     return undefined;

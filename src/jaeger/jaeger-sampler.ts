@@ -91,7 +91,8 @@ export class JaegerSampler implements Sampler {
     const priority = samplingPriority(attributes[SAMPLING_PRIORITY_TAG_KEY]);
     const parent = trace.getSpanContext(context);
     if (parent !== undefined && isSpanContextValid(parent)) {
-      if (priority === undefined) return { decision: parent.traceFlags & TraceFlags.SAMPLED ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+      if (priority === undefined)
+        return { decision: parent.traceFlags & TraceFlags.SAMPLED ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
       return priority > 0 ? debug(parent.traceState) : dropped(parent);
     }
     if (priority !== undefined && priority <= 0) return { decision: SamplingDecision.NOT_RECORD };

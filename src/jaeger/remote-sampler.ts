@@ -106,8 +106,7 @@ export class JaegerRemoteSampler implements Sampler {
       throw new TypeError(`serviceName must be a non-empty string, got ${String(options.serviceName)}`);
     }
     this._serviceName = options.serviceName;
-    [this._host, this._port] =
-      options.hostPort !== undefined ? parseHostPort(options.hostPort) : [options.host || DEFAULT_HOST, options.port ?? DEFAULT_PORT];
+    [this._host, this._port] = options.hostPort !== undefined ? parseHostPort(options.hostPort) : [options.host || DEFAULT_HOST, options.port ?? DEFAULT_PORT];
     if (!Number.isInteger(this._port) || this._port < 1 || this._port > 65535) {
       throw new RangeError(`port must be an integer 1..65535, got ${String(this._port)}`);
     }
@@ -334,7 +333,8 @@ function rate(value: unknown, name: string): number {
 
 function perSecond(value: unknown, name: string): number {
   const number = value ?? 0;
-  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) throw new Error(`${name} must be a finite number >= 0, got ${JSON.stringify(value)}`);
+  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0)
+    throw new Error(`${name} must be a finite number >= 0, got ${JSON.stringify(value)}`);
   return number;
 }
 

@@ -245,11 +245,7 @@ function readEntry(span: TraceTreeSpan): Entry | undefined {
  * the parent: `remote parent` when the context was extracted, else plain `parent` (one drawn
  * earlier, one still running, or, on SDK 1.x, which does not say, possibly a remote one).
  */
-function drawTrace(
-  heading: string,
-  entries: readonly Entry[],
-  baggage: Pick<BaggageSpanProcessor, 'getBaggage'> | undefined,
-): string {
+function drawTrace(heading: string, entries: readonly Entry[], baggage: Pick<BaggageSpanProcessor, 'getBaggage'> | undefined): string {
   try {
     const spanIds = new Set(entries.map((entry) => entry.spanId));
     const children = new Map<string, Entry[]>();
@@ -301,10 +297,7 @@ function spanLine({ span, spanId }: Entry): string {
   return parts.join('  ');
 }
 
-function detailLines(
-  { span, traceId }: Entry,
-  baggage: Pick<BaggageSpanProcessor, 'getBaggage'> | undefined,
-): string[] {
+function detailLines({ span, traceId }: Entry, baggage: Pick<BaggageSpanProcessor, 'getBaggage'> | undefined): string[] {
   const lines: string[] = [];
   for (const event of Array.isArray(span.events) ? span.events : []) {
     const at = `+${formatMs(hrDiffMs(event.time, span.startTime))} ms`;
@@ -312,7 +305,10 @@ function detailLines(
     if (event.name === EXCEPTION_EVENT_NAME) {
       const type = attributes[ATTR_EXCEPTION_TYPE];
       const message = attributes[ATTR_EXCEPTION_MESSAGE];
-      const described = [type, message].filter((part) => part !== undefined).map(String).join(': ');
+      const described = [type, message]
+        .filter((part) => part !== undefined)
+        .map(String)
+        .join(': ');
       lines.push(oneLine(`exception ${at} ${described}`.trimEnd()));
     } else {
       lines.push(`event ${oneLine(event.name)} ${at}${formatAttributes(attributes)}`);
@@ -320,10 +316,7 @@ function detailLines(
   }
   for (const link of Array.isArray(span.links) ? span.links : []) {
     const refType = link.attributes?.[LINK_REF_TYPE_ATTRIBUTE];
-    const target =
-      link.context?.traceId === traceId
-        ? link.context.spanId
-        : `${link.context?.traceId}/${link.context?.spanId}`;
+    const target = link.context?.traceId === traceId ? link.context.spanId : `${link.context?.traceId}/${link.context?.spanId}`;
     lines.push(refType !== undefined ? `link ${oneLine(String(refType))} -> ${target}` : `link -> ${target}`);
   }
   const entries = baggage?.getBaggage(span)?.getAllEntries() ?? [];

@@ -53,12 +53,15 @@ describe('runnable snippets in the docs', () => {
     expect(snippets.length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(snippets.map((snippet) => [`${snippet.document}:${snippet.line}`, snippet] as const))('%s should run and print what the guide says', async (name, snippet) => {
-    const file = join(scratch, `${name.replace(/[^a-z0-9]+/gi, '-')}.js`);
-    writeFileSync(file, snippet.code);
-    const result = await run(file);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    if (snippet.expected !== undefined) expect(result.stdout).toBe(snippet.expected);
-  });
+  it.each(snippets.map((snippet) => [`${snippet.document}:${snippet.line}`, snippet] as const))(
+    '%s should run and print what the guide says',
+    async (name, snippet) => {
+      const file = join(scratch, `${name.replace(/[^a-z0-9]+/gi, '-')}.js`);
+      writeFileSync(file, snippet.code);
+      const result = await run(file);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      if (snippet.expected !== undefined) expect(result.stdout).toBe(snippet.expected);
+    },
+  );
 });

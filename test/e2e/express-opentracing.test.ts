@@ -111,9 +111,7 @@ describe('express-opentracing on the shim, calling an OpenTelemetry-only service
         parentIsRemote: true,
         kind: SpanKind.SERVER,
       });
-      expect(server.links).toEqual([
-        { traceId: UPSTREAM_TRACE_ID, spanId: UPSTREAM_SPAN_ID, attributes: { 'opentracing.ref_type': 'child_of' } },
-      ]);
+      expect(server.links).toEqual([{ traceId: UPSTREAM_TRACE_ID, spanId: UPSTREAM_SPAN_ID, attributes: { 'opentracing.ref_type': 'child_of' } }]);
       expect(client).toMatchObject({ traceId: UPSTREAM_TRACE_ID, parentSpanId: server.spanId, kind: SpanKind.CLIENT });
       expect(serverB).toMatchObject({ traceId: UPSTREAM_TRACE_ID, parentSpanId: client.spanId, kind: SpanKind.SERVER });
     });

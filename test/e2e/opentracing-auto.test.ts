@@ -37,8 +37,7 @@ describe('@risingstack/opentracing-auto on the shim', () => {
     await service?.stop();
   });
 
-  const serverSpan = (path: string) =>
-    only(report.spans, (s) => s.name === 'http_server' && s.attributes.request_path === path, `server span for ${path}`);
+  const serverSpan = (path: string) => only(report.spans, (s) => s.name === 'http_server' && s.attributes.request_path === path, `server span for ${path}`);
   const clientSpan = (path: string) =>
     only(report.spans, (s) => s.name === 'http_request' && String(s.attributes['http.url']).endsWith(path), `client span to ${path}`);
 

@@ -302,9 +302,7 @@ describe('a JaegerTracer and jaeger-client 3.19 in one process', () => {
         expect(bClient.parentSpanContext?.spanId).toBe(bServer.spanContext().spanId);
         expect(cServer.traceIdStr).toBe(traceIdStr);
         expect(cServer.parentIdStr).toBe(strip(bClient.spanContext().spanId));
-        expect(received[0]['uber-trace-id']).toBe(
-          `${traceIdStr}:${strip(bClient.spanContext().spanId)}:${strip(bServer.spanContext().spanId)}:1`,
-        );
+        expect(received[0]['uber-trace-id']).toBe(`${traceIdStr}:${strip(bClient.spanContext().spanId)}:${strip(bServer.spanContext().spanId)}:1`);
         expect(received[0].traceparent).toBe(`00-${pad(traceIdStr, 32)}-${bClient.spanContext().spanId}-01`);
         expect(received[0]['uberctx-tenant']).toBe('acme');
       } finally {

@@ -1,24 +1,8 @@
-import {
-  ROOT_CONTEXT,
-  TraceFlags,
-  createTraceState,
-  defaultTextMapGetter,
-  defaultTextMapSetter,
-  propagation,
-  trace,
-} from '@opentelemetry/api';
+import { ROOT_CONTEXT, TraceFlags, createTraceState, defaultTextMapGetter, defaultTextMapSetter, propagation, trace } from '@opentelemetry/api';
 import type { Context, SpanContext } from '@opentelemetry/api';
 import { FORMAT_HTTP_HEADERS, FORMAT_TEXT_MAP } from 'opentracing';
-import {
-  JAEGER_DEBUG_ID_KEY,
-  JAEGER_DEBUG_TRACE_STATE_KEY,
-  JAEGER_FIREHOSE_TRACE_STATE_KEY,
-} from '../../src/jaeger/constants';
-import {
-  JaegerPropagator,
-  getJaegerParentSpanId,
-  setJaegerParentSpanId,
-} from '../../src/jaeger/jaeger-propagator';
+import { JAEGER_DEBUG_ID_KEY, JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_TRACE_STATE_KEY } from '../../src/jaeger/constants';
+import { JaegerPropagator, getJaegerParentSpanId, setJaegerParentSpanId } from '../../src/jaeger/jaeger-propagator';
 
 // jaeger-client ships no type declarations; these are the members the tests use.
 interface JaegerSpanContext {
@@ -43,13 +27,7 @@ interface JaegerTracer {
 interface JaegerClient {
   initTracer(config: object, options: object): JaegerTracer;
   SpanContext: {
-    withBinaryIds(
-      traceId: Buffer,
-      spanId: Buffer,
-      parentId: Buffer | null,
-      flags: number,
-      baggage?: Record<string, string>,
-    ): JaegerSpanContext;
+    withBinaryIds(traceId: Buffer, spanId: Buffer, parentId: Buffer | null, flags: number, baggage?: Record<string, string>): JaegerSpanContext;
   };
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -94,16 +72,10 @@ const SPECIAL_BAGGAGE = {
   semicolon: 'a;b',
   'non-ascii': 'Grüße, 東京 🎉',
   percent: '100% %41',
-  mixed: " /,=;:?&#+\"'<>",
+  mixed: ' /,=;:?&#+"\'<>',
 };
 
-function wire(
-  traceId: string,
-  spanId: string,
-  parentId: string | null,
-  flags: number,
-  baggage: Record<string, string> = {},
-): WireCase {
+function wire(traceId: string, spanId: string, parentId: string | null, flags: number, baggage: Record<string, string> = {}): WireCase {
   return { traceId, spanId, parentId, flags, baggage };
 }
 
@@ -115,17 +87,11 @@ const CASES: ReadonlyArray<[string, WireCase]> = [
   ['a sampled debug child', wire('1234567890abcdef', 'fedcba0987654321', 'a1b2c3d4e5f60718', 3)],
   ['a sampled firehose child', wire('1234567890abcdef', 'fedcba0987654321', 'a1b2c3d4e5f60718', 9)],
   ['a 128-bit trace', wire('4bf92f3577b34da6a3ce929d0e0e4736', 'a3ce929d0e0e4736', null, 1)],
-  [
-    'a 128-bit trace id whose high half is nearly zero',
-    wire('0000000000000001a3ce929d0e0e4736', '00f067aa0ba902b7', '0000000000000001', 1),
-  ],
+  ['a 128-bit trace id whose high half is nearly zero', wire('0000000000000001a3ce929d0e0e4736', '00f067aa0ba902b7', '0000000000000001', 1)],
   ['64-bit ids with leading zeros', wire('00000000000000ab', '000000000000000c', '0000000000000d00', 1)],
   ['the largest 64-bit ids', wire('ffffffffffffffff', 'ffffffffffffffff', 'ffffffffffffffff', 0)],
   ['baggage with spaces, /, comma, =, ; and non-ASCII', BAGGAGE_CASE],
-  [
-    'mixed-case baggage keys (jaeger-client test vector)',
-    wire('1', '2', '3', 1, { keyOne: 'leela', keyTwo: 'bender' }),
-  ],
+  ['mixed-case baggage keys (jaeger-client test vector)', wire('1', '2', '3', 1, { keyOne: 'leela', keyTwo: 'bender' })],
 ];
 
 const MODES: ReadonlyArray<[string, string, JaegerPropagator]> = [
@@ -133,9 +99,7 @@ const MODES: ReadonlyArray<[string, string, JaegerPropagator]> = [
   ['HTTP headers', FORMAT_HTTP_HEADERS, new JaegerPropagator({ urlEncoding: true })],
 ];
 
-const TABLE = MODES.flatMap(([mode, format, propagator]) =>
-  CASES.map(([name, wireCase]) => [mode, name, format, propagator, wireCase] as const),
-);
+const TABLE = MODES.flatMap(([mode, format, propagator]) => CASES.map(([name, wireCase]) => [mode, name, format, propagator, wireCase] as const));
 
 function hexBuffer(hex: string): Buffer {
   return Buffer.from(hex.padStart(hex.length > 16 ? 32 : 16, '0'), 'hex');
@@ -385,9 +349,7 @@ describe('JaegerPropagator wire parity with jaeger-client 3.19', () => {
       } else {
         expect(spanContext).toBeUndefined();
       }
-      const jaegerBaggage = Object.fromEntries(
-        Object.entries(jaegerResult.baggage).map(([key, value]) => [key, String(value)]),
-      );
+      const jaegerBaggage = Object.fromEntries(Object.entries(jaegerResult.baggage).map(([key, value]) => [key, String(value)]));
       expect(baggageOf(context)).toEqual(jaegerBaggage);
       expect(context.getValue(JAEGER_DEBUG_ID_KEY) ?? '').toBe(jaegerResult.debugId);
     });

@@ -63,13 +63,17 @@ describe('mergeEnv', () => {
 
   describe('sampler', () => {
     it('should read every sampler variable', () => {
-      const { config } = mergeEnv({}, {}, {
-        JAEGER_SAMPLER_TYPE: 'remote',
-        JAEGER_SAMPLER_PARAM: '0.25',
-        JAEGER_SAMPLER_MANAGER_HOST_PORT: 'agent:5778',
-        JAEGER_SAMPLER_SAMPLING_PATH: '/strategies',
-        JAEGER_SAMPLER_REFRESH_INTERVAL: '1500',
-      });
+      const { config } = mergeEnv(
+        {},
+        {},
+        {
+          JAEGER_SAMPLER_TYPE: 'remote',
+          JAEGER_SAMPLER_PARAM: '0.25',
+          JAEGER_SAMPLER_MANAGER_HOST_PORT: 'agent:5778',
+          JAEGER_SAMPLER_SAMPLING_PATH: '/strategies',
+          JAEGER_SAMPLER_REFRESH_INTERVAL: '1500',
+        },
+      );
 
       expect(config.sampler).toEqual({ type: 'remote', param: 0.25, hostPort: 'agent:5778', samplingPath: '/strategies', refreshIntervalMs: 1500 });
     });
@@ -82,11 +86,15 @@ describe('mergeEnv', () => {
     });
 
     it('should let each config key win over its variable, even a falsy one', () => {
-      const { config } = mergeEnv({ sampler: { type: 'const', param: 0 } }, {}, {
-        JAEGER_SAMPLER_TYPE: 'probabilistic',
-        JAEGER_SAMPLER_PARAM: '0.5',
-        JAEGER_SAMPLER_MANAGER_HOST_PORT: 'agent:5778',
-      });
+      const { config } = mergeEnv(
+        { sampler: { type: 'const', param: 0 } },
+        {},
+        {
+          JAEGER_SAMPLER_TYPE: 'probabilistic',
+          JAEGER_SAMPLER_PARAM: '0.5',
+          JAEGER_SAMPLER_MANAGER_HOST_PORT: 'agent:5778',
+        },
+      );
 
       expect(config.sampler).toEqual({ type: 'const', param: 0, hostPort: 'agent:5778' });
     });
@@ -102,17 +110,21 @@ describe('mergeEnv', () => {
 
   describe('reporter', () => {
     it('should read every reporter variable', () => {
-      const { config } = mergeEnv({}, {}, {
-        JAEGER_REPORTER_LOG_SPANS: 'true',
-        JAEGER_REPORTER_FLUSH_INTERVAL: '250',
-        JAEGER_ENDPOINT: 'http://jaeger:14268/api/traces',
-        JAEGER_USER: 'user',
-        JAEGER_PASSWORD: 'secret',
-        JAEGER_AGENT_HOST: 'agent',
-        JAEGER_AGENT_PORT: '6832',
-        JAEGER_REPORTER_TIMEOUT: '3000',
-        JAEGER_AGENT_SOCKET_TYPE: 'udp4',
-      });
+      const { config } = mergeEnv(
+        {},
+        {},
+        {
+          JAEGER_REPORTER_LOG_SPANS: 'true',
+          JAEGER_REPORTER_FLUSH_INTERVAL: '250',
+          JAEGER_ENDPOINT: 'http://jaeger:14268/api/traces',
+          JAEGER_USER: 'user',
+          JAEGER_PASSWORD: 'secret',
+          JAEGER_AGENT_HOST: 'agent',
+          JAEGER_AGENT_PORT: '6832',
+          JAEGER_REPORTER_TIMEOUT: '3000',
+          JAEGER_AGENT_SOCKET_TYPE: 'udp4',
+        },
+      );
 
       expect(config.reporter).toEqual({
         logSpans: true,
@@ -128,13 +140,17 @@ describe('mergeEnv', () => {
     });
 
     it('should read the deprecated reporter variables and name them', () => {
-      const { config, deprecated } = mergeEnv({}, {}, {
-        JAEGER_REPORTER_ENDPOINT: 'http://old:14268/api/traces',
-        JAEGER_REPORTER_USER: 'old-user',
-        JAEGER_REPORTER_PASSWORD: 'old-secret',
-        JAEGER_REPORTER_AGENT_HOST: 'old-agent',
-        JAEGER_REPORTER_AGENT_PORT: '6831',
-      });
+      const { config, deprecated } = mergeEnv(
+        {},
+        {},
+        {
+          JAEGER_REPORTER_ENDPOINT: 'http://old:14268/api/traces',
+          JAEGER_REPORTER_USER: 'old-user',
+          JAEGER_REPORTER_PASSWORD: 'old-secret',
+          JAEGER_REPORTER_AGENT_HOST: 'old-agent',
+          JAEGER_REPORTER_AGENT_PORT: '6831',
+        },
+      );
 
       expect(config.reporter).toEqual({
         collectorEndpoint: 'http://old:14268/api/traces',
@@ -155,11 +171,15 @@ describe('mergeEnv', () => {
     });
 
     it('should let each config key win over its variable', () => {
-      const { config } = mergeEnv({ reporter: { agentHost: 'from-config', logSpans: false } }, {}, {
-        JAEGER_AGENT_HOST: 'from-env',
-        JAEGER_REPORTER_LOG_SPANS: 'true',
-        JAEGER_USER: 'user',
-      });
+      const { config } = mergeEnv(
+        { reporter: { agentHost: 'from-config', logSpans: false } },
+        {},
+        {
+          JAEGER_AGENT_HOST: 'from-env',
+          JAEGER_REPORTER_LOG_SPANS: 'true',
+          JAEGER_USER: 'user',
+        },
+      );
 
       expect(config.reporter).toEqual({ agentHost: 'from-config', username: 'user' });
     });
@@ -196,7 +216,13 @@ describe('mergeEnv', () => {
     it('should not be changed (jaeger-client writes into them: a bug)', () => {
       const config: JaegerConfig = frozen({ sampler: { type: 'const', param: 1 }, reporter: { logSpans: true } });
       const options: JaegerOptions = frozen({ contextKey: 'x-trace' });
-      const env = { JAEGER_SERVICE_NAME: 'checkout', JAEGER_DISABLED: 'true', JAEGER_TAGS: 'a=b', JAEGER_AGENT_HOST: 'agent', JAEGER_SAMPLER_MANAGER_HOST_PORT: 'agent:5778' };
+      const env = {
+        JAEGER_SERVICE_NAME: 'checkout',
+        JAEGER_DISABLED: 'true',
+        JAEGER_TAGS: 'a=b',
+        JAEGER_AGENT_HOST: 'agent',
+        JAEGER_SAMPLER_MANAGER_HOST_PORT: 'agent:5778',
+      };
 
       const merged = mergeEnv(config, options, env);
 
@@ -261,7 +287,11 @@ describe('mergeEnv', () => {
           JAEGER_REPORTER_AGENT_PORT: '6831',
         },
       ],
-      ['config reporter over variables', { reporter: { agentHost: 'mine', flushIntervalMs: 0 } }, { JAEGER_AGENT_HOST: 'theirs', JAEGER_REPORTER_FLUSH_INTERVAL: '9' }],
+      [
+        'config reporter over variables',
+        { reporter: { agentHost: 'mine', flushIntervalMs: 0 } },
+        { JAEGER_AGENT_HOST: 'theirs', JAEGER_REPORTER_FLUSH_INTERVAL: '9' },
+      ],
     ];
 
     it.each(ENVIRONMENTS)('should read the sampler and reporter like jaeger-client for %s', (_name, config, env) => {

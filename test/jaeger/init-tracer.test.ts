@@ -406,7 +406,9 @@ describe('initTracer', () => {
         },
       };
 
-      expect(() => tracerWith({ serviceName: 'checkout', sampler: CONST_ON, reporter: { agentPort: 1 } }, { exporter: new KeepingExporter(), logger: throwing })).not.toThrow();
+      expect(() =>
+        tracerWith({ serviceName: 'checkout', sampler: CONST_ON, reporter: { agentPort: 1 } }, { exporter: new KeepingExporter(), logger: throwing }),
+      ).not.toThrow();
     });
   });
 
@@ -548,7 +550,10 @@ describe('initTracer', () => {
 
       it('should poll samplingPath on host and port', async () => {
         const port = Number(new URL(server.origin).port);
-        tracerWith({ serviceName: 'checkout', sampler: { type: 'remote', param: 0, host: '127.0.0.1', port, samplingPath: '/api/sampling', refreshIntervalMs: 5 } }, { exporter: new KeepingExporter() });
+        tracerWith(
+          { serviceName: 'checkout', sampler: { type: 'remote', param: 0, host: '127.0.0.1', port, samplingPath: '/api/sampling', refreshIntervalMs: 5 } },
+          { exporter: new KeepingExporter() },
+        );
 
         await server.waitForRequests(1);
 
@@ -559,7 +564,10 @@ describe('initTracer', () => {
         const strategy = server.respond;
         // The first poll is answered, the second held open until the sampler lets go of it.
         server.respond = (url) => (server.requests.length === 2 ? undefined : strategy(url));
-        const tracer = initTracer({ serviceName: 'checkout', sampler: { type: 'remote', param: 0, hostPort: server.origin, refreshIntervalMs: 1 } }, { exporter: new KeepingExporter() });
+        const tracer = initTracer(
+          { serviceName: 'checkout', sampler: { type: 'remote', param: 0, hostPort: server.origin, refreshIntervalMs: 1 } },
+          { exporter: new KeepingExporter() },
+        );
         await server.waitForRequests(2);
         const held = new Promise<void>((resolve) => server.responses[1].once('close', () => resolve()));
 
@@ -688,7 +696,9 @@ describe('initTracer', () => {
       });
 
       it('should build the exporter from the reporter settings without touching the network', () => {
-        expect(createOtlpExporter({ collectorEndpoint: 'http://jaeger:14268/api/traces', username: 'u', password: 'p', timeoutMs: 100 }, {})).toBeInstanceOf(OTLPTraceExporter);
+        expect(createOtlpExporter({ collectorEndpoint: 'http://jaeger:14268/api/traces', username: 'u', password: 'p', timeoutMs: 100 }, {})).toBeInstanceOf(
+          OTLPTraceExporter,
+        );
         expect(server.requests).toEqual([]);
       });
     });
@@ -708,7 +718,10 @@ describe('initTracer', () => {
     describe('logSpans', () => {
       it("should log each sampled span through logger.info in jaeger-client's LoggingReporter form", async () => {
         const log = recordingLogger();
-        const tracer = initTracer({ serviceName: 'checkout', sampler: CONST_ON, reporter: { logSpans: true } }, { exporter: new KeepingExporter(), logger: log.logger });
+        const tracer = initTracer(
+          { serviceName: 'checkout', sampler: CONST_ON, reporter: { logSpans: true } },
+          { exporter: new KeepingExporter(), logger: log.logger },
+        );
         const root = tracer.startSpan('root');
         const child = tracer.startSpan('child', { childOf: root });
         const rootContext = root.context() as JaegerSpanContext;
@@ -780,7 +793,10 @@ describe('initTracer', () => {
     });
 
     it('should use options.contextKey and options.baggagePrefix (lower-cased, as jaeger-client)', () => {
-      const tracer = tracerWith({ serviceName: 'checkout', sampler: CONST_ON }, { exporter: new KeepingExporter(), contextKey: 'X-Trace-Id', baggagePrefix: 'X-Ctx-' });
+      const tracer = tracerWith(
+        { serviceName: 'checkout', sampler: CONST_ON },
+        { exporter: new KeepingExporter(), contextKey: 'X-Trace-Id', baggagePrefix: 'X-Ctx-' },
+      );
       const span = sampledSpanWithBaggage(tracer);
       const context = span.context() as JaegerSpanContext;
 
@@ -887,7 +903,13 @@ describe('initTracerFromEnv', () => {
   });
 
   it('should not change the caller config and options objects', async () => {
-    setEnv({ JAEGER_SERVICE_NAME: 'from-env', JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: '1', JAEGER_TAGS: 'a=b', JAEGER_REPORTER_FLUSH_INTERVAL: '10' });
+    setEnv({
+      JAEGER_SERVICE_NAME: 'from-env',
+      JAEGER_SAMPLER_TYPE: 'const',
+      JAEGER_SAMPLER_PARAM: '1',
+      JAEGER_TAGS: 'a=b',
+      JAEGER_REPORTER_FLUSH_INTERVAL: '10',
+    });
     const config: JaegerConfig = {};
     const options: JaegerOptions = { exporter: new KeepingExporter() };
 

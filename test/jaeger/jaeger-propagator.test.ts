@@ -1,26 +1,8 @@
-import {
-  ROOT_CONTEXT,
-  TraceFlags,
-  createTraceState,
-  defaultTextMapGetter,
-  defaultTextMapSetter,
-  diag,
-  propagation,
-  trace,
-} from '@opentelemetry/api';
+import { ROOT_CONTEXT, TraceFlags, createTraceState, defaultTextMapGetter, defaultTextMapSetter, diag, propagation, trace } from '@opentelemetry/api';
 import type { Baggage, Context, SpanContext, TextMapGetter } from '@opentelemetry/api';
-import {
-  JAEGER_DEBUG_ID_KEY,
-  JAEGER_DEBUG_TRACE_STATE_KEY,
-  JAEGER_FIREHOSE_TRACE_STATE_KEY,
-  JAEGER_PARENT_SPAN_ID_KEY,
-} from '../../src/jaeger/constants';
+import { JAEGER_DEBUG_ID_KEY, JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_TRACE_STATE_KEY, JAEGER_PARENT_SPAN_ID_KEY } from '../../src/jaeger/constants';
 import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES } from '../../src/limits';
-import {
-  JaegerPropagator,
-  getJaegerParentSpanId,
-  setJaegerParentSpanId,
-} from '../../src/jaeger/jaeger-propagator';
+import { JaegerPropagator, getJaegerParentSpanId, setJaegerParentSpanId } from '../../src/jaeger/jaeger-propagator';
 import { captureDiag } from '../helpers/diag';
 
 const TRACE_ID_64 = '0000000000000000a1b2c3d4e5f60718';
@@ -84,10 +66,7 @@ describe('JaegerPropagator', () => {
 
     it('should fall back to the defaults for empty option strings like jaeger-client', () => {
       const propagator = new JaegerPropagator({ contextKey: '', baggagePrefix: '' });
-      expect(Object.keys(inject(propagator, withBaggage(withSpan(ROOT_CONTEXT), { k: 'v' })))).toEqual([
-        'uber-trace-id',
-        'uberctx-k',
-      ]);
+      expect(Object.keys(inject(propagator, withBaggage(withSpan(ROOT_CONTEXT), { k: 'v' })))).toEqual(['uber-trace-id', 'uberctx-k']);
     });
   });
 
@@ -306,11 +285,7 @@ describe('JaegerPropagator', () => {
       expect(getJaegerParentSpanId(context, SPAN_ID)).toBe(PARENT_ID);
     });
 
-    it.each([
-      ['Uber-Trace-Id'],
-      ['UBER-TRACE-ID'],
-      ['uber-trace-id'],
-    ])('should match the header name %s case-insensitively', (name) => {
+    it.each([['Uber-Trace-Id'], ['UBER-TRACE-ID'], ['uber-trace-id']])('should match the header name %s case-insensitively', (name) => {
       expect(trace.getSpanContext(extract(textMap, { [name]: 'abc:def:0:1' }))?.traceId).toBe(`${'0'.repeat(29)}abc`);
     });
 
@@ -581,7 +556,7 @@ describe('JaegerPropagator', () => {
         const logged = captureDiag();
         // Each item is 1 + 4093 bytes: two fit, the third does not, the small fourth still does.
         const value = 'é'.repeat(2046) + 'x';
-          const carrier = { 'uberctx-a': value, 'uberctx-b': value, 'uberctx-c': value, 'uberctx-d': 'v' };
+        const carrier = { 'uberctx-a': value, 'uberctx-b': value, 'uberctx-c': value, 'uberctx-d': 'v' };
         const context = extract(textMap, carrier);
         expect(Object.keys(baggageOf(context))).toEqual(['a', 'b', 'd']);
         expect(logged.messages.join('\n')).toMatch(/dropped 1 baggage items/);
@@ -594,24 +569,19 @@ describe('JaegerPropagator', () => {
         expect(baggageOf(context)).toEqual({ a: 'A'.repeat(2700), b: 'A'.repeat(2700) });
       });
 
-      it.each([
-        ['uberctx-k'],
-        ['jaeger-baggage'],
-        ['uber-trace-id'],
-        ['jaeger-debug-id'],
-      ])(`should ignore a %s value over ${MAX_HEADER_VALUE_BYTES} bytes with a warning`, (key) => {
-        const logged = captureDiag();
-        // Valid but for its length: trailing spaces would be trimmed, `k=` makes a baggage pair.
-        const long =
-          key === 'uber-trace-id'
-            ? `abc:def:0:1${' '.repeat(MAX_HEADER_VALUE_BYTES)}`
-            : `k=${'v'.repeat(MAX_HEADER_VALUE_BYTES)}`;
-        const context = extract(textMap, { [key]: long });
-        expect(trace.getSpanContext(context)).toBeUndefined();
-        expect(propagation.getBaggage(context)).toBeUndefined();
-        expect(context.getValue(JAEGER_DEBUG_ID_KEY)).toBeUndefined();
-        expect(logged.messages.join('\n')).toMatch(/over 8192 bytes/);
-      });
+      it.each([['uberctx-k'], ['jaeger-baggage'], ['uber-trace-id'], ['jaeger-debug-id']])(
+        `should ignore a %s value over ${MAX_HEADER_VALUE_BYTES} bytes with a warning`,
+        (key) => {
+          const logged = captureDiag();
+          // Valid but for its length: trailing spaces would be trimmed, `k=` makes a baggage pair.
+          const long = key === 'uber-trace-id' ? `abc:def:0:1${' '.repeat(MAX_HEADER_VALUE_BYTES)}` : `k=${'v'.repeat(MAX_HEADER_VALUE_BYTES)}`;
+          const context = extract(textMap, { [key]: long });
+          expect(trace.getSpanContext(context)).toBeUndefined();
+          expect(propagation.getBaggage(context)).toBeUndefined();
+          expect(context.getValue(JAEGER_DEBUG_ID_KEY)).toBeUndefined();
+          expect(logged.messages.join('\n')).toMatch(/over 8192 bytes/);
+        },
+      );
 
       it(`should accept a value of exactly ${MAX_HEADER_VALUE_BYTES} bytes`, () => {
         const value = 'é'.repeat(MAX_HEADER_VALUE_BYTES / 2);
@@ -626,11 +596,7 @@ describe('JaegerPropagator', () => {
       ['HTTP-header', http],
     ])('should give back what it injected in %s mode', (_mode, propagator) => {
       const items = { a: 'a b/c,d=e;f Grüße 東京 100%', 'User-Id': '42' };
-      const sent = setJaegerParentSpanId(
-        withBaggage(withSpan(ROOT_CONTEXT, { traceState: createTraceState('jaeger-debug=1') }), items),
-        SPAN_ID,
-        PARENT_ID,
-      );
+      const sent = setJaegerParentSpanId(withBaggage(withSpan(ROOT_CONTEXT, { traceState: createTraceState('jaeger-debug=1') }), items), SPAN_ID, PARENT_ID);
       const received = extract(propagator, inject(propagator, sent));
       expect(trace.getSpanContext(received)).toEqual({
         traceId: TRACE_ID_128,

@@ -12,7 +12,10 @@ import type { TestSdk } from '../helpers/sdk';
 
 // jaeger-client ships no type declarations; these are the members the tests use.
 interface JaegerClient {
-  initTracer(config: object, options: object): {
+  initTracer(
+    config: object,
+    options: object,
+  ): {
     startSpan(name: string, options?: object): { finish(): void; _tags: Array<{ key: string; value: unknown }> };
     close(callback?: () => void): void;
   };
@@ -252,8 +255,7 @@ describe('JaegerSampler', () => {
     it('should honour at most maxDebugIdsPerSecond debug ids per second, 10 by default', () => {
       let now = 0;
       const sdk = sdkWith({ root: new AlwaysOffSampler(), now: () => now });
-      const forced = (count: number): number =>
-        Array.from({ length: count }, () => run(sdk, 'root', { 'jaeger-debug-id': 'corr' })).filter(isSampled).length;
+      const forced = (count: number): number => Array.from({ length: count }, () => run(sdk, 'root', { 'jaeger-debug-id': 'corr' })).filter(isSampled).length;
       expect(forced(25)).toBe(10);
       now += 100;
       expect(forced(5)).toBe(1);
@@ -268,7 +270,7 @@ describe('JaegerSampler', () => {
     });
 
     it('should let a throttled debug id fall back to the root sampler', () => {
-      let now = 0;
+      const now = 0;
       const sdk = sdkWith({ root: new AlwaysOnSampler(), description: CONST_TRUE, maxDebugIdsPerSecond: 1, now: () => now });
       run(sdk, 'first', {}, ROOT_CONTEXT.setValue(JAEGER_DEBUG_ID_KEY, 'corr'));
       const second = run(sdk, 'second', {}, ROOT_CONTEXT.setValue(JAEGER_DEBUG_ID_KEY, 'corr'));

@@ -37,7 +37,10 @@ const CASES: ReadonlyArray<[string, Case]> = [
   ['an unsampled child', { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', parentId: 'a3ce929d0e0e4736', flags: 0 }],
   ['a sampled debug child', { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', parentId: 'a3ce929d0e0e4736', flags: 3 }],
   ['a sampled firehose child', { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', parentId: 'a3ce929d0e0e4736', flags: 9 }],
-  ['a 64-bit trace id and ids with leading zeros', { traceId: '000000000000000000000000000000ab', spanId: '000000000000000c', parentId: '0000000000000d00', flags: 1 }],
+  [
+    'a 64-bit trace id and ids with leading zeros',
+    { traceId: '000000000000000000000000000000ab', spanId: '000000000000000c', parentId: '0000000000000d00', flags: 1 },
+  ],
 ];
 
 function otelSpanContext(c: Case): SpanContext {

@@ -129,7 +129,10 @@ describe('JaegerTracer', () => {
     });
 
     it('should write nothing and not throw for an unknown format, where jaeger-client throws', () => {
-      const jaegerTracer = jaeger.initTracer({ serviceName: 'x', sampler: { type: 'const', param: 1 } }, { logger: noopLogger, reporter: new jaeger.InMemoryReporter() });
+      const jaegerTracer = jaeger.initTracer(
+        { serviceName: 'x', sampler: { type: 'const', param: 1 } },
+        { logger: noopLogger, reporter: new jaeger.InMemoryReporter() },
+      );
       const jaegerSpan = jaegerTracer.startSpan('op');
       expect(() => jaegerTracer.inject(jaegerSpan.context(), 'no-such-format', {})).toThrow('Unsupported format: no-such-format');
       jaegerTracer.close();
@@ -202,7 +205,10 @@ describe('JaegerTracer', () => {
 
     it('should not throw for array header values, where jaeger-client throws', () => {
       const carrier = { 'uber-trace-id': ['abc:def:0:1', 'fff:eee:0:1'], 'uberctx-k': ['v1', 'v2'], 'jaeger-baggage': ['a=1', 'b=2'] };
-      const jaegerTracer = jaeger.initTracer({ serviceName: 'x', sampler: { type: 'const', param: 1 } }, { logger: noopLogger, reporter: new jaeger.InMemoryReporter() });
+      const jaegerTracer = jaeger.initTracer(
+        { serviceName: 'x', sampler: { type: 'const', param: 1 } },
+        { logger: noopLogger, reporter: new jaeger.InMemoryReporter() },
+      );
       expect(() => jaegerTracer.extract(opentracing.FORMAT_HTTP_HEADERS, carrier)).toThrow();
       jaegerTracer.close();
 
@@ -295,7 +301,10 @@ describe('JaegerTracer', () => {
       });
 
       it('should write the same B3 headers as jaeger-client for the same span context', () => {
-        const jaegerTracer = jaeger.initTracer({ serviceName: 'x', sampler: { type: 'const', param: 1 } }, { logger: noopLogger, reporter: new jaeger.InMemoryReporter() });
+        const jaegerTracer = jaeger.initTracer(
+          { serviceName: 'x', sampler: { type: 'const', param: 1 } },
+          { logger: noopLogger, reporter: new jaeger.InMemoryReporter() },
+        );
         const codec = new jaeger.ZipkinB3TextMapCodec({ urlEncoding: true });
         jaegerTracer.registerInjector(ZIPKIN, codec);
         jaegerTracer.registerExtractor(ZIPKIN, codec);
@@ -348,7 +357,10 @@ describe('JaegerTracer', () => {
 
       it('should keep the B3 debug flag and parent id, as jaeger-client does', () => {
         const carrier = { 'x-b3-traceid': 'abc', 'x-b3-spanid': 'def', 'x-b3-parentspanid': '123', 'x-b3-flags': '1' };
-        const jaegerTracer = jaeger.initTracer({ serviceName: 'x', sampler: { type: 'const', param: 1 } }, { logger: noopLogger, reporter: new jaeger.InMemoryReporter() });
+        const jaegerTracer = jaeger.initTracer(
+          { serviceName: 'x', sampler: { type: 'const', param: 1 } },
+          { logger: noopLogger, reporter: new jaeger.InMemoryReporter() },
+        );
         jaegerTracer.registerExtractor(ZIPKIN, new jaeger.ZipkinB3TextMapCodec());
         const theirs = jaegerTracer.extract(ZIPKIN, carrier) as { toString(): string; isDebug(): boolean };
         jaegerTracer.close();

@@ -99,7 +99,13 @@ function pollTarget(sampler: JaegerRemoteSampler): { host: string; port: number;
 function jaegerClientPollTarget(options: object): { host: string; port: number; path: string; refreshIntervalMs: number; initialRate: unknown } {
   const sampler = new jaeger.RemoteSampler('checkout', { logger: noopLogger, ...options });
   sampler.close();
-  return { host: sampler._host, port: sampler._port, path: sampler._samplingPath, refreshIntervalMs: sampler._refreshInterval, initialRate: sampler._sampler.samplingRate };
+  return {
+    host: sampler._host,
+    port: sampler._port,
+    path: sampler._samplingPath,
+    refreshIntervalMs: sampler._refreshInterval,
+    initialRate: sampler._sampler.samplingRate,
+  };
 }
 
 describe('createSampler', () => {
@@ -189,22 +195,24 @@ describe('createSampler', () => {
   });
 
   describe('sampler.param', () => {
-    it.each([['a string', '1'], ['undefined', undefined], ['null', null], ['a boolean', true]])(
-      'should throw the error jaeger-client throws for %s',
-      (_name, param) => {
-        const sampler = { type: 'const', param } as unknown as JaegerSamplerConfig;
-        let expected: unknown;
-        try {
-          jaeger.initTracer({ serviceName: 'checkout', sampler }, { logger: noopLogger });
-        } catch (error) {
-          expected = error;
-        }
+    it.each([
+      ['a string', '1'],
+      ['undefined', undefined],
+      ['null', null],
+      ['a boolean', true],
+    ])('should throw the error jaeger-client throws for %s', (_name, param) => {
+      const sampler = { type: 'const', param } as unknown as JaegerSamplerConfig;
+      let expected: unknown;
+      try {
+        jaeger.initTracer({ serviceName: 'checkout', sampler }, { logger: noopLogger });
+      } catch (error) {
+        expected = error;
+      }
 
-        expect(expected).toBeInstanceOf(Error);
-        expect(() => setupFor(sampler)).toThrow((expected as Error).message);
-        expect((expected as Error).message).toBe(`Expecting sampler.param to be a number. Received ${String(param)}`);
-      },
-    );
+      expect(expected).toBeInstanceOf(Error);
+      expect(() => setupFor(sampler)).toThrow((expected as Error).message);
+      expect((expected as Error).message).toBe(`Expecting sampler.param to be a number. Received ${String(param)}`);
+    });
   });
 
   describe('unknown type', () => {

@@ -11,9 +11,7 @@ function setup() {
 }
 
 function withBaggage(entries: Record<string, string>): Context {
-  const baggage = propagation.createBaggage(
-    Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, { value }])),
-  );
+  const baggage = propagation.createBaggage(Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, { value }])));
   return propagation.setBaggage(ROOT_CONTEXT, baggage);
 }
 
@@ -36,10 +34,7 @@ describe('BaggageSpanProcessor', () => {
       const { processor, tracer } = setup();
       const context = withBaggage({ step: 'one' });
       const parent = tracer.startSpan('parent', {}, context);
-      const changed = propagation.setBaggage(
-        trace.setSpan(context, parent),
-        propagation.getBaggage(context)!.setEntry('step', { value: 'two' }),
-      );
+      const changed = propagation.setBaggage(trace.setSpan(context, parent), propagation.getBaggage(context)!.setEntry('step', { value: 'two' }));
       const child = tracer.startSpan('child', {}, changed);
       expect(processor.getBaggage(parent)?.getEntry('step')?.value).toBe('one');
       expect(processor.getBaggage(child)?.getEntry('step')?.value).toBe('two');

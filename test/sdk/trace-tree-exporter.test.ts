@@ -1,13 +1,4 @@
-import {
-  diag,
-  DiagLogLevel,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  TraceFlags,
-} from '@opentelemetry/api';
+import { diag, DiagLogLevel, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import type { Context, DiagLogger, HrTime, Span, SpanContext } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -171,9 +162,7 @@ describe('TraceTreeExporter', () => {
       const foreign = {
         context: { traceId: REMOTE_TRACE, spanId: 'abcdef0123456789', traceFlags: TraceFlags.SAMPLED },
       };
-      tracer
-        .startSpan('job', { links: [linked, foreign], startTime: at(1) }, trace.setSpan(ROOT_CONTEXT, root))
-        .end(at(2));
+      tracer.startSpan('job', { links: [linked, foreign], startTime: at(1) }, trace.setSpan(ROOT_CONTEXT, root)).end(at(2));
       root.end(at(3));
       expect(printed()).toContain(
         [
@@ -246,16 +235,8 @@ describe('TraceTreeExporter', () => {
       root.end(at(2));
       later.end(at(9));
       expect(writes).toEqual([
-        [
-          `trace ${traceIdOf(1)}`,
-          `└── root  INTERNAL  2.00 ms  0 attributes  span ${spanIdOf(1)}`,
-          '',
-        ].join('\n'),
-        [
-          `trace ${traceIdOf(1)} (continued)`,
-          `└── later  INTERNAL  8.00 ms  0 attributes  span ${spanIdOf(2)}  (parent ${spanIdOf(1)})`,
-          '',
-        ].join('\n'),
+        [`trace ${traceIdOf(1)}`, `└── root  INTERNAL  2.00 ms  0 attributes  span ${spanIdOf(1)}`, ''].join('\n'),
+        [`trace ${traceIdOf(1)} (continued)`, `└── later  INTERNAL  8.00 ms  0 attributes  span ${spanIdOf(2)}  (parent ${spanIdOf(1)})`, ''].join('\n'),
       ]);
     });
 
@@ -368,9 +349,7 @@ describe('TraceTreeExporter', () => {
         };
         const bad = [null, {}, { spanContext: () => ({ traceId: 'zz', spanId: '0' }) }, malformed];
         expect(exportNow(exporter, bad as unknown as TraceTreeSpan[])).toEqual({ code: 0 });
-        expect(printed()).toBe(
-          [`trace ${traceIdOf(7)}`, `└── odd  KIND 42  ? ms  0 attributes  span ${spanIdOf(7)}`, ''].join('\n'),
-        );
+        expect(printed()).toBe([`trace ${traceIdOf(7)}`, `└── odd  KIND 42  ? ms  0 attributes  span ${spanIdOf(7)}`, ''].join('\n'));
         expect(warn).toHaveBeenCalledTimes(3);
       } finally {
         diag.disable();
@@ -413,13 +392,7 @@ describe('TraceTreeExporter', () => {
         ].join('\n'),
       ]);
       root.end(at(3));
-      expect(writes[1]).toBe(
-        [
-          `trace ${traceIdOf(1)} (continued)`,
-          `└── root  INTERNAL  3.00 ms  0 attributes  span ${spanIdOf(1)}`,
-          '',
-        ].join('\n'),
-      );
+      expect(writes[1]).toBe([`trace ${traceIdOf(1)} (continued)`, `└── root  INTERNAL  3.00 ms  0 attributes  span ${spanIdOf(1)}`, ''].join('\n'));
       await exporter.forceFlush();
       expect(writes).toHaveLength(2);
     });
@@ -464,11 +437,7 @@ describe('TraceTreeExporter', () => {
       expect(writes).toEqual([]);
       start('c', 0, remoteParent('000000000000000c', traceIdOf(0xc))).end(at(1));
       expect(writes).toEqual([
-        [
-          `trace ${traceIdOf(0xa)}`,
-          `└── a  INTERNAL  1.00 ms  0 attributes  span ${spanIdOf(1)}  (remote parent 000000000000000a)`,
-          '',
-        ].join('\n'),
+        [`trace ${traceIdOf(0xa)}`, `└── a  INTERNAL  1.00 ms  0 attributes  span ${spanIdOf(1)}  (remote parent 000000000000000a)`, ''].join('\n'),
       ]);
     });
 
@@ -482,11 +451,7 @@ describe('TraceTreeExporter', () => {
       expect(writes).toHaveLength(2);
       await exporter.forceFlush();
       expect(writes[2]).toBe(
-        [
-          `trace ${traceIdOf(1)}`,
-          `└── late  INTERNAL  2.00 ms  0 attributes  span ${spanIdOf(2)}  (parent ${spanIdOf(1)})`,
-          '',
-        ].join('\n'),
+        [`trace ${traceIdOf(1)}`, `└── late  INTERNAL  2.00 ms  0 attributes  span ${spanIdOf(2)}  (parent ${spanIdOf(1)})`, ''].join('\n'),
       );
     });
 
