@@ -23,29 +23,40 @@ import { describeError, logger } from './logger';
  * `"[unreadable value: reason]"` and the reason goes to `diag`.
  */
 export function toAttributeValue(value: unknown): AttributeValue | undefined {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      return Number.isFinite(value) ? value : String(value);
-    case 'undefined':
-      return undefined;
-    case 'bigint':
-      return value.toString();
-    case 'symbol':
-      return value.toString();
-    case 'function':
-      return functionName(value);
-    default:
-      if (value === null) return undefined;
-      try {
-        return objectToAttributeValue(value as object);
-      } catch (error) {
-        logger.warn(`a tag or log value could not be read: ${describeError(error)}`);
-        return `[unreadable value: ${describeError(error)}]`;
-      }
+  // Everything inside the try: a function's `name`, an object's getters and a Proxy's traps
+  // are user code that may throw.
+  try {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return value;
+      case 'number':
+        return Number.isFinite(value) ? value : String(value);
+      case 'undefined':
+        return undefined;
+      case 'bigint':
+        return value.toString();
+      case 'symbol':
+        return value.toString();
+      case 'function':
+        return functionName(value);
+      default:
+        return value === null ? undefined : objectToAttributeValue(value as object);
+    }
+  } catch (error) {
+    logger.warn(`a tag or log value could not be read: ${describeError(error)}`);
+    return `[unreadable value: ${describeError(error)}]`;
   }
+}
+
+/**
+ * A one-line description of any value for a `diag` message or a set-up error, such as an
+ * unknown format or a bad option. Never throws (a Proxy, a symbol or an object whose
+ * `toString` throws included): it is `toAttributeValue` as a string.
+ */
+export function describeValue(value: unknown): string {
+  const converted = toAttributeValue(value);
+  return converted === undefined ? String(value) : String(converted);
 }
 
 /**

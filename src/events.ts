@@ -60,7 +60,13 @@ export function toLogEvent(fields: unknown): LogEvent {
     return { name: DEFAULT_EVENT_NAME, attributes: message === undefined ? {} : { message }, exceptionMessage: undefined };
   }
   const values = readFields(fields as Record<string, unknown>);
-  spreadLogEventPayload(values);
+  // Both read user objects (prototypes, Error getters, Proxies) that may throw; on failure the
+  // fields are kept as a plain event rather than lost.
+  try {
+    spreadLogEventPayload(values);
+  } catch (error) {
+    logger.warn(`logEvent() payload could not be read; kept as the field "payload": ${describeError(error)}`);
+  }
   const event = values.get(LOG_EVENT);
   if (event === 'error') {
     values.delete(LOG_EVENT);
@@ -74,12 +80,10 @@ export function toLogEvent(fields: unknown): LogEvent {
 
 function toExceptionEvent(values: Map<string, unknown>): LogEvent {
   const attributes: Attributes = {};
-  const errorObject = values.get(LOG_ERROR_OBJECT);
-  if (isErrorLike(errorObject)) {
+  const fromError = exceptionFromError(values.get(LOG_ERROR_OBJECT));
+  if (fromError !== undefined) {
     values.delete(LOG_ERROR_OBJECT);
-    attributes[ATTR_EXCEPTION_TYPE] = typeof errorObject.name === 'string' && errorObject.name !== '' ? errorObject.name : 'Error';
-    attributes[ATTR_EXCEPTION_MESSAGE] = errorObject.message;
-    if (typeof errorObject.stack === 'string') attributes[ATTR_EXCEPTION_STACKTRACE] = errorObject.stack;
+    Object.assign(attributes, fromError);
   } else {
     moveField(values, LOG_ERROR_KIND, attributes, ATTR_EXCEPTION_TYPE);
     moveField(values, LOG_MESSAGE, attributes, ATTR_EXCEPTION_MESSAGE);
@@ -92,6 +96,25 @@ function toExceptionEvent(values: Map<string, unknown>): LogEvent {
     attributes,
     exceptionMessage: typeof message === 'string' ? message : undefined,
   };
+}
+
+/**
+ * The `exception.*` attributes of an Error (any realm), or `undefined` when `value` is not one
+ * or cannot be read (getters or Proxy traps that throw: `diag` warning); the log's other fields
+ * then describe the exception.
+ */
+function exceptionFromError(value: unknown): Attributes | undefined {
+  try {
+    if (!isErrorLike(value)) return undefined;
+    const attributes: Attributes = {};
+    attributes[ATTR_EXCEPTION_TYPE] = typeof value.name === 'string' && value.name !== '' ? value.name : 'Error';
+    attributes[ATTR_EXCEPTION_MESSAGE] = value.message;
+    if (typeof value.stack === 'string') attributes[ATTR_EXCEPTION_STACKTRACE] = value.stack;
+    return attributes;
+  } catch (error) {
+    logger.warn(`the error.object of an error log could not be read: ${describeError(error)}`);
+    return undefined;
+  }
 }
 
 /** `{ event, payload: {...} }` (see `toLogEvent`) -> `{ ...payload, event }`, in place. */

@@ -25,8 +25,9 @@ export interface ResolvedReference {
  * Returns `undefined`, with a `diag` warning, for anything else; never throws.
  */
 export function resolveSpanContext(value: unknown): SpanContextShim | undefined {
-  if (value instanceof SpanContextShim) return value;
   try {
+    // Inside the try: `instanceof` runs a Proxy's getPrototypeOf trap.
+    if (value instanceof SpanContextShim) return value;
     return resolveForeign(value, true);
   } catch (error) {
     logger.warn(`a span context could not be read and was ignored: ${describeError(error)}`);

@@ -1,7 +1,7 @@
 import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import type { Attributes, Baggage, Context, HrTime, Link, Span, SpanContext, Tracer } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
-import { setAttributeOn, toAttributeValue } from './attributes';
+import { describeValue, setAttributeOn, toAttributeValue } from './attributes';
 import { TAG_ERROR, TAG_SPAN_KIND } from './constants';
 import { toLogEvent } from './events';
 import { describeError, logger } from './logger';
@@ -224,9 +224,30 @@ export class SpanShim extends opentracing.Span {
     }
   }
 
+  /**
+   * Sets one tag (OpenTracing API). Overridden because the base class builds `{ [key]: value }`
+   * for `_addTags`, which throws into the caller for a key that cannot become a property key
+   * (a Symbol in an array, an object whose `toString` throws); here the key is converted
+   * safely and the tag goes to the same rule as every other tag. Never throws.
+   */
+  override setTag(key: string, value: unknown): this {
+    try {
+      if (!this._finished) this._setTag(typeof key === 'string' ? key : tagKey(key), value);
+    } catch (error) {
+      logger.warn(`setTag failed; tag dropped: ${describeError(error)}`);
+    }
+    return this;
+  }
+
   /** One tag; the rule for each key lives here, for tags at start and after it alike. */
   private _setTag(key: string, value: unknown): void {
     if (value === undefined || value === null) return;
+    if (key === '__proto__') {
+      // Before the span exists setAttributeOn refuses it; after, the SDK's `attributes[key] = v`
+      // would replace the prototype of the span's attributes object and lose the tag.
+      logger.warn('the tag key "__proto__" is not allowed; the value was dropped');
+      return;
+    }
     if (key === TAG_SPAN_KIND) {
       const kind = toSpanKind(value);
       if (kind !== undefined) {
@@ -312,3 +333,12 @@ export class SpanShim extends opentracing.Span {
 
 /** Stands for "no OpenTelemetry span yet" while the constructor runs. */
 const DEFERRED: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/** A tag key that is not a string, as a string: as JavaScript converts it, else described. */
+function tagKey(key: unknown): string {
+  try {
+    return String(key);
+  } catch {
+    return describeValue(key);
+  }
+}

@@ -33,9 +33,14 @@ export function readEpochMillis(value: unknown): number | undefined {
   if (typeof value === 'number') {
     return value >= 0 && value <= MAX_EPOCH_MILLIS ? value : undefined;
   }
-  if (value instanceof Date) {
-    const millis = value.getTime();
-    return millis >= 0 && millis <= MAX_EPOCH_MILLIS ? millis : undefined;
+  try {
+    // `instanceof` runs a Proxy's getPrototypeOf trap, which may throw.
+    if (value instanceof Date) {
+      const millis = value.getTime();
+      return millis >= 0 && millis <= MAX_EPOCH_MILLIS ? millis : undefined;
+    }
+  } catch {
+    // Not a readable time: the caller uses the current time and warns.
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, TraceFlags, context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
 import type { Baggage, Context, Link, SpanContext, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
+import { describeValue } from './attributes';
 import { decodeBinary, encodeBinary } from './binary-format';
 import { isTextMapCarrier, textMapGetter, textMapSetter } from './carrier';
 import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from './constants';
@@ -85,14 +86,33 @@ export class TracerShim extends opentracing.Tracer {
         }
       }
     } catch (error) {
-      logger.warn(`startSpan options could not be read: ${describeError(error)}`);
+      logger.warn(`startSpan options could not be read; ignored: ${describeError(error)}`);
+      fields = NO_OPTIONS;
     }
     return this._startSpan(name, fields);
+  }
+
+  /**
+   * Injects a span context (OpenTracing API). Overridden because the base class tests
+   * `instanceof Span` first, which runs user code for a Proxy and can throw into the caller;
+   * `_inject` reads spans and span contexts of any kind itself (`resolveSpanContext`).
+   */
+  override inject(spanContext: opentracing.SpanContext | opentracing.Span, format: string, carrier: unknown): void {
+    try {
+      this._inject(spanContext as opentracing.SpanContext, format, carrier);
+    } catch (error) {
+      logger.warn(`inject failed: ${describeError(error)}`);
+    }
   }
 
   protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
     try {
       return this._newSpan(this._spanStart(name, fields), fields.tags);
+    } catch (error) {
+      logger.warn(`startSpan: the options could not be used, so the span starts with its name only: ${describeError(error)}`);
+    }
+    try {
+      return this._newSpan(this._spanStart(name, NO_OPTIONS), undefined);
     } catch (error) {
       logger.error(`startSpan failed; a non-recording span is returned: ${describeError(error)}`);
       return new SpanShim(this, trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
@@ -112,7 +132,7 @@ export class TracerShim extends opentracing.Tracer {
         if (resolved === undefined) return this._warn('inject: not a span context; nothing injected');
         (carrier as opentracing.BinaryCarrier).buffer = encodeBinary(resolved.getSpanContext(), resolved.getBaggage());
       } else {
-        this._warn(`inject: unknown format ${String(format)}; nothing injected`);
+        this._warn(`inject: unknown format ${describeValue(format)}; nothing injected`);
       }
     } catch (error) {
       logger.warn(`inject failed: ${describeError(error)}`);
@@ -133,7 +153,7 @@ export class TracerShim extends opentracing.Tracer {
         if (decoded === undefined) return null;
         return this._contextFromExtraction(propagation.setBaggage(trace.setSpanContext(ROOT_CONTEXT, decoded.spanContext), decoded.baggage));
       }
-      this._warn(`extract: unknown format ${String(format)}; null returned`);
+      this._warn(`extract: unknown format ${describeValue(format)}; null returned`);
     } catch (error) {
       logger.warn(`extract failed: ${describeError(error)}`);
     }
@@ -222,7 +242,7 @@ export class TracerShim extends opentracing.Tracer {
     const startPerformance = given === undefined ? performance.now() : NaN;
     return {
       tracer: this._tracer,
-      name: typeof name === 'string' ? name : String(name),
+      name: typeof name === 'string' ? name : describeValue(name),
       parentContext,
       root: parent === undefined && !this._implicitParent,
       links,

@@ -35,10 +35,11 @@ describe('SpanShim', () => {
       expect(tracer.startSpan('op')).toBeInstanceOf(SpanShim);
     });
 
-    it('should implement the OpenTracing hooks rather than the public methods', () => {
+    it('should implement the OpenTracing hooks rather than the public methods, except setTag', () => {
+      // setTag only: the base class's `{ [key]: value }` throws into the caller for some keys.
       const publicMethods = ['context', 'tracer', 'setOperationName', 'setBaggageItem', 'getBaggageItem', 'setTag', 'addTags', 'log', 'logEvent', 'finish'];
       const overridden = Object.getOwnPropertyNames(SpanShim.prototype).filter((name) => publicMethods.includes(name));
-      expect(overridden).toEqual([]);
+      expect(overridden).toEqual(['setTag']);
       for (const hook of ['_context', '_tracer', '_setOperationName', '_setBaggageItem', '_getBaggageItem', '_addTags', '_log', '_finish']) {
         expect(Object.getOwnPropertyNames(SpanShim.prototype)).toContain(hook);
       }

@@ -91,9 +91,9 @@ describe('TracerShim', () => {
       expect(entry.LINK_REF_TYPE_ATTRIBUTE).toBe('opentracing.ref_type');
     });
 
-    it('should implement the OpenTracing hooks rather than inject and extract', () => {
+    it('should implement the OpenTracing hooks rather than extract, overriding inject only to keep its instanceof check from throwing', () => {
       const own = Object.getOwnPropertyNames(TracerShim.prototype);
-      expect(own).not.toContain('inject');
+      expect(own).toContain('inject');
       expect(own).not.toContain('extract');
       expect(own).toEqual(expect.arrayContaining(['_startSpan', '_inject', '_extract']));
     });
