@@ -1,0 +1,439 @@
+'use strict';
+// `npm run bench`: the same workloads through the OpenTelemetry API (the floor), this shim,
+// @opentelemetry/shim-opentracing and jaeger-client, in one process, on one SDK provider.
+// Method (docs/performance.md): many short rounds; in each, every variant of a scenario runs
+// for a short slice, in a rotating order, so that variants compared with each other run
+// moments apart, under the same load. A variant's ratio is the median of its per-round ratios
+// to the baseline of the same round; its ops/s the median of its per-round figures. Time is
+// the process's CPU time (process.cpuUsage), so time the process spends descheduled by other
+// work on the machine is not counted; wall-clock figures come from the same samples. Then
+// bench/memory.js runs in a child process with --expose-gc. Results: a table on stdout and
+// bench/results.json.
+//
+// Settings (environment): BENCH_ROUNDS (default 50), BENCH_TIME_MS per variant and round
+// (default 30), BENCH_WARMUP_MS per variant (default 600), BENCH_CLOCK=wall to time with
+// performance.now() instead of CPU time, BENCH_SCENARIOS=a,c to run only those,
+// BENCH_SKIP_MEMORY=1, BENCH_RESULTS=path instead of bench/results.json.
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { propagation, trace } = require('@opentelemetry/api');
+const { Bench } = require('tinybench');
+const { closeEnvironment, createEnvironment } = require('./setup');
+const { BAGGAGE, SCENARIOS: ALL_SCENARIOS, sink } = require('./scenarios');
+
+const ROUNDS = positiveIntegerFromEnv('BENCH_ROUNDS', 50);
+const TIME_MS = positiveIntegerFromEnv('BENCH_TIME_MS', 30);
+const WARMUP_MS = positiveIntegerFromEnv('BENCH_WARMUP_MS', 600);
+/** Target duration of one sample: long enough that the per-sample overhead is noise. */
+const SAMPLE_MS = 1;
+const SCENARIOS = ALL_SCENARIOS.filter((s) => !process.env.BENCH_SCENARIOS || process.env.BENCH_SCENARIOS.split(',').includes(s.id));
+const RESULTS_FILE = path.resolve(process.env.BENCH_RESULTS || path.join(__dirname, 'results.json'));
+const ROOT = path.join(__dirname, '..');
+
+const CLOCK = process.env.BENCH_CLOCK === 'wall' ? 'wall' : 'cpu';
+/** Milliseconds of CPU time used by this process (all its threads: the GC's work counts). */
+const cpuClockMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+const immediate = () => new Promise((resolve) => setImmediate(resolve));
+
+async function main() {
+  const startedAt = new Date();
+  const loadBefore = os.loadavg();
+  // Read now, right after `npm run build`: others may edit src/ while the benchmark runs.
+  const source = sourceRevision();
+  const env = createEnvironment();
+  const tasks = prepareTasks(env);
+  verify(env, tasks);
+
+  console.log(`Warm-up and calibration: ${tasks.length} variants x ${WARMUP_MS} ms`);
+  for (const scenario of SCENARIOS) await calibrate(tasks.filter((task) => task.scenario === scenario));
+
+  process.stdout.write(`Measuring: ${ROUNDS} rounds x ${tasks.length} variants x ${TIME_MS} ms `);
+  const rounds = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    // No forced GC between slices: a full collection with no span in flight lets V8 drop the
+    // hidden classes of the shim's short-lived objects and deoptimise the code that uses them
+    // (--trace-deopt: "weak objects"), which halved the shim's figures. Each variant pays for
+    // the collections its own allocations cause, as in an application.
+    const hz = {};
+    for (const scenario of SCENARIOS) {
+      const scenarioTasks = tasks.filter((task) => task.scenario === scenario);
+      Object.assign(hz, await runBench(rotate(scenarioTasks, round), TIME_MS));
+    }
+    rounds.push(hz);
+    if ((round + 1) % 5 === 0) process.stdout.write(`${round + 1} `);
+  }
+  process.stdout.write('\n');
+
+  const scenarios = summarise(tasks, rounds);
+  printTable(scenarios);
+
+  let memory;
+  if (process.env.BENCH_SKIP_MEMORY === '1') {
+    memory = { skipped: true };
+  } else {
+    console.log('\nMemory (bench/memory.js, node --expose-gc)');
+    memory = runMemoryCheck();
+  }
+
+  const results = {
+    date: startedAt.toISOString(),
+    durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    machine: machine(loadBefore),
+    node: process.version,
+    v8: process.versions.v8,
+    source,
+    packages: packageVersions(),
+    settings: {
+      clock: CLOCK === 'cpu' ? 'process CPU time (process.cpuUsage)' : 'wall clock (performance.now)',
+      rounds: ROUNDS,
+      timeMsPerVariantAndRound: TIME_MS,
+      warmupMs: WARMUP_MS,
+      sampleMs: SAMPLE_MS,
+    },
+    scenarios,
+    targets: scenarios.filter((s) => s.target !== undefined).map((s) => ({ scenario: s.id, ...s.target })),
+    memory,
+  };
+  fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  printTargets(scenarios, memory);
+  console.log(`\nWrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  await closeEnvironment(env);
+}
+
+/** One task per scenario and variant: its operation and, after calibration, its batch size. */
+function prepareTasks(env) {
+  const tasks = [];
+  for (const scenario of SCENARIOS) {
+    for (const [variant, make] of Object.entries(scenario.variants)) {
+      tasks.push({ scenario, variant, key: `${scenario.id}:${variant}`, op: make(env), batch: scenario.batch });
+    }
+  }
+  return tasks;
+}
+
+/**
+ * Runs every operation once and checks it did the work it claims, so that a broken variant
+ * cannot show up as a fast one: spans reach the exporter with the expected attributes, events
+ * and parent; extract returns the injected trace id and both baggage items; baggage reaches the
+ * child. Throws on the first failure.
+ */
+function verify(env, tasks) {
+  const exported = [];
+  env.exporter.inspect = (spans) => exported.push(...spans);
+  const headers = [];
+  try {
+    check(env.jaegerClient.startSpan('probe').context().isSampled(), 'jaeger-client samples every span (const sampler)');
+    for (const task of tasks) {
+      exported.length = 0;
+      sink.value = undefined;
+      sink.carrier = undefined;
+      task.op();
+      const where = `(${task.scenario.id}) ${task.variant}`;
+      const otel = !task.variant.startsWith('jaeger-client');
+      switch (task.scenario.id) {
+        case 'a': {
+          if (!otel) break;
+          check(exported.length === 1, `${where}: one span exported`);
+          const span = exported[0];
+          check(Object.keys(span.attributes).length === 5, `${where}: 5 attributes`);
+          // The official shim also keeps `event` as an attribute; the two fields must be there.
+          const event = span.events[0];
+          check(
+            span.events.length === 1 && event.name === 'cache.miss' && 'key' in event.attributes && 'latency.ms' in event.attributes,
+            `${where}: 1 event with the 2 fields`,
+          );
+          check(span.parentSpanContext?.spanId !== undefined, `${where}: has a parent`);
+          break;
+        }
+        case 'b':
+          if (otel) check(exported.length === 1 && exported[0].parentSpanContext === undefined, `${where}: one root span exported`);
+          break;
+        case 'c':
+        case 'd': {
+          const got = readExtracted(sink.value);
+          // jaeger-client strips leading zeros from its hex ids.
+          check(/^[0-9a-f]{1,32}$/.test(got.traceId ?? ''), `${where}: extract returns the trace id`);
+          for (const [key, value] of Object.entries(BAGGAGE)) check(got.baggage(key) === value, `${where}: extract returns baggage ${key}`);
+          headers.push(`(${task.scenario.id}) ${task.variant}: ${Object.keys(sink.carrier).join(', ')}`);
+          break;
+        }
+        case 'e':
+          check(sink.value === 'acme', `${where}: the child reads the baggage item`);
+          if (otel)
+            check(exported.length === 2 && exported[0].parentSpanContext?.spanId === exported[1].spanContext().spanId, `${where}: child and parent exported`);
+          break;
+      }
+    }
+  } finally {
+    env.exporter.inspect = undefined;
+  }
+  console.log(`Checked: every variant does its scenario's work. Headers written:\n  ${headers.join('\n  ')}`);
+}
+
+function readExtracted(value) {
+  if (value === null || value === undefined) return { traceId: undefined, baggage: () => undefined };
+  if (typeof value.getValue === 'function') {
+    // An OpenTelemetry Context (the native variants).
+    return { traceId: trace.getSpanContext(value)?.traceId, baggage: (key) => propagation.getBaggage(value)?.getEntry(key)?.value };
+  }
+  return {
+    traceId: value.toTraceId(),
+    baggage: (key) => (typeof value.getBaggageItem === 'function' ? value.getBaggageItem(key) : value.baggage?.[key]),
+  };
+}
+
+function check(condition, what) {
+  if (!condition) throw new Error(`benchmark check failed: ${what}`);
+}
+
+/**
+ * Warms every variant of a scenario up (so the JIT has compiled it before the first timed
+ * round) and sizes its batch so that one sample lasts about SAMPLE_MS: the per-sample
+ * overhead (timer reads, the setImmediate that lets the SDK's export promises settle) is then
+ * the same small share for every variant, whatever its speed.
+ */
+async function calibrate(tasks) {
+  const results = await runBench(tasks, WARMUP_MS);
+  for (const task of tasks) {
+    const perOpMs = 1000 / results[task.key].hz;
+    task.batch = Math.max(20, Math.min(20000, Math.round(SAMPLE_MS / perOpMs)));
+  }
+}
+
+/**
+ * Runs the tasks one after the other with tinybench, `timeMs` each. Each sample runs the
+ * operation `batch` times, then waits for setImmediate so that the promises the SDK's
+ * SimpleSpanProcessor creates per span settle inside the timed window (their cost is part of
+ * a span's cost). tinybench times the samples with the CPU clock (or the wall clock,
+ * BENCH_CLOCK=wall); the task also adds up their wall-clock time, so both figures come from
+ * the same samples.
+ */
+async function runBench(tasks, timeMs) {
+  const clock = CLOCK === 'cpu' ? { now: cpuClockMs } : {};
+  const bench = new Bench({ ...clock, time: timeMs, iterations: 10, warmup: false, throws: true });
+  const wall = new Map(tasks.map((task) => [task.key, { ms: 0, ops: 0 }]));
+  for (const task of tasks) {
+    const { op, batch } = task;
+    const spent = wall.get(task.key);
+    bench.add(task.key, async () => {
+      const start = performance.now();
+      for (let i = 0; i < batch; i++) op();
+      await immediate();
+      spent.ms += performance.now() - start;
+      spent.ops += batch;
+    });
+  }
+  await bench.run();
+  const results = {};
+  for (const task of tasks) {
+    const { latency, state } = bench.getTask(task.key).result;
+    check(state === 'completed', `${task.key} completed`);
+    const spent = wall.get(task.key);
+    results[task.key] = {
+      hz: (task.batch * 1000) / latency.mean,
+      wallHz: (spent.ops * 1000) / spent.ms,
+      samples: latency.samplesCount,
+    };
+  }
+  return results;
+}
+
+function summarise(tasks, rounds) {
+  return SCENARIOS.map((scenario) => {
+    const baselineKey = `${scenario.id}:${scenario.baseline}`;
+    const variants = tasks
+      .filter((task) => task.scenario === scenario)
+      .map((task) => {
+        const perRound = rounds.map((round) => round[task.key]);
+        const ratios = rounds.map((round) => round[task.key].hz / round[baselineKey].hz);
+        const wallRatios = rounds.map((round) => round[task.key].wallHz / round[baselineKey].wallHz);
+        return {
+          name: task.variant,
+          hz: Math.round(median(perRound.map((r) => r.hz))),
+          marginPercent: round2(marginOfError(perRound.map((r) => r.hz))),
+          ratio: round3(median(ratios)),
+          ratioP25: round3(quantile(ratios, 0.25)),
+          ratioP75: round3(quantile(ratios, 0.75)),
+          wallHz: Math.round(median(perRound.map((r) => r.wallHz))),
+          wallRatio: round3(median(wallRatios)),
+          hzPerRound: perRound.map((r) => Math.round(r.hz)),
+          ratioPerRound: ratios.map(round3),
+          batch: task.batch,
+          samplesPerRound: Math.round(median(perRound.map((r) => r.samples))),
+        };
+      });
+    let target;
+    if (scenario.target !== undefined) {
+      const { variant, min, strict } = scenario.target;
+      const measured = variants.find((v) => v.name === variant);
+      target = {
+        variant,
+        rule: `${variant} ${strict ? '>' : '>='} ${min} x ${scenario.baseline}`,
+        ratio: measured.ratio,
+        ratioInterquartile: [measured.ratioP25, measured.ratioP75],
+        wallRatio: measured.wallRatio,
+        holds: strict ? measured.ratio > min : measured.ratio >= min,
+      };
+    }
+    return { id: scenario.id, title: scenario.title, description: scenario.description, baseline: scenario.baseline, variants, target };
+  });
+}
+
+function printTable(scenarios) {
+  const header = ['scenario', 'variant', 'ops/s', '±', 'ratio', 'ratio p25-p75', 'wall ops/s', 'wall ratio'];
+  const rows = [];
+  for (const scenario of scenarios) {
+    for (const v of scenario.variants) {
+      rows.push([
+        `(${scenario.id}) ${scenario.title}`,
+        v.name,
+        v.hz.toLocaleString('en-US'),
+        `${v.marginPercent.toFixed(1)}%`,
+        `${v.ratio.toFixed(3)} x ${scenario.baseline}`,
+        `${v.ratioP25.toFixed(2)}-${v.ratioP75.toFixed(2)}`,
+        v.wallHz.toLocaleString('en-US'),
+        v.wallRatio.toFixed(3),
+      ]);
+    }
+  }
+  const numeric = new Set([2, 3, 6, 7]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells) => cells.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ');
+  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  let previous;
+  for (const row of rows) {
+    const shown = row[0] === previous ? ['', ...row.slice(1)] : row;
+    previous = row[0];
+    console.log(line(shown));
+  }
+  const clock = CLOCK === 'cpu' ? 'operations per second of process CPU time' : 'operations per second of wall-clock time';
+  console.log(
+    `\nops/s: ${clock}, median of ${ROUNDS} rounds; ±: 95% margin of error of the mean of the rounds' ops/s;\n` +
+      'ratio: median of the per-round ratios to the baseline, and their interquartile range; wall: the same samples by the wall clock.',
+  );
+}
+
+function printTargets(scenarios, memory) {
+  console.log('\nTargets (issue 5)');
+  for (const scenario of scenarios) {
+    if (scenario.target === undefined) continue;
+    const { rule, ratio, ratioInterquartile, wallRatio, holds } = scenario.target;
+    console.log(
+      `  ${holds ? 'HOLDS ' : 'MISSES'}  (${scenario.id}) ${rule}: ${ratio.toFixed(3)} ` +
+        `(p25-p75 ${ratioInterquartile[0].toFixed(2)}-${ratioInterquartile[1].toFixed(2)}; wall clock ${wallRatio.toFixed(3)})`,
+    );
+  }
+  if (memory.heap !== undefined) {
+    const { heap, retention } = memory;
+    console.log(
+      `  ${heap.holds ? 'HOLDS ' : 'MISSES'}  heap after ${heap.spans.toLocaleString('en-US')} spans within ${heap.limitMB} MB of the start: ${heap.deltaMB.toFixed(2)} MB`,
+    );
+    console.log(
+      `  ${retention.holds ? 'HOLDS ' : 'MISSES'}  no finished SpanShim keeps its OpenTelemetry span: ${retention.reachable} of ${retention.kept.toLocaleString('en-US')} still reachable`,
+    );
+  } else if (!memory.skipped) {
+    console.log(`  MISSES  memory check did not run: ${memory.error}`);
+  }
+}
+
+function runMemoryCheck() {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'otshim-bench-')), 'memory.json');
+  const child = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'memory.js'), '--out', out], { stdio: 'inherit' });
+  try {
+    return JSON.parse(fs.readFileSync(out, 'utf8'));
+  } catch (error) {
+    return { error: `bench/memory.js exited with ${child.status ?? child.signal}: ${error.message}` };
+  } finally {
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  }
+}
+
+function machine(loadBefore) {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model.trim(),
+    logicalCpus: cpus.length,
+    availableParallelism: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
+    totalMemoryGB: round2(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    loadAverageBefore: loadBefore.map(round2),
+    loadAverageAfter: os.loadavg().map(round2),
+  };
+}
+
+function packageVersions() {
+  const names = [
+    '@opentelemetry/api',
+    '@opentelemetry/core',
+    '@opentelemetry/sdk-trace-base',
+    '@opentelemetry/context-async-hooks',
+    '@opentelemetry/shim-opentracing',
+    'jaeger-client',
+    'opentracing',
+    'tinybench',
+  ];
+  const versions = { 'opentracing-otel-shim': readVersion(ROOT) };
+  for (const name of names) versions[name] = readVersion(path.join(ROOT, 'node_modules', name));
+  return versions;
+}
+
+/** The commit measured, and whether src/ had uncommitted changes (dist/ is built from it). */
+function sourceRevision() {
+  const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return undefined;
+  return { commit: head.stdout.trim(), srcModified: git('status', '--porcelain', '--', 'src').stdout.trim() !== '' };
+}
+
+function readVersion(directory) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(directory, 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
+
+function rotate(items, by) {
+  const offset = by % items.length;
+  return [...items.slice(offset), ...items.slice(0, offset)];
+}
+
+function median(values) {
+  return quantile(values, 0.5);
+}
+
+/** The q-quantile, linearly interpolated between the closest ranks. */
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+}
+
+/** 95% margin of error of the mean of `values`, in percent of the mean (normal approximation). */
+function marginOfError(values) {
+  const mean = values.reduce((sum, x) => sum + x, 0) / values.length;
+  if (values.length < 2 || mean === 0) return 0;
+  const variance = values.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (values.length - 1);
+  return (100 * 1.96 * Math.sqrt(variance / values.length)) / mean;
+}
+
+function positiveIntegerFromEnv(name, fallback) {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+const round2 = (x) => Math.round(x * 100) / 100;
+const round3 = (x) => Math.round(x * 1000) / 1000;
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
