@@ -59,6 +59,8 @@ export function toLogEvent(fields: unknown): LogEvent {
     const message = toAttributeValue(fields);
     return { name: DEFAULT_EVENT_NAME, attributes: message === undefined ? {} : { message }, exceptionMessage: undefined };
   }
+  const plain = toPlainEvent(fields as Record<string, unknown>);
+  if (plain !== undefined) return plain;
   const values = readFields(fields as Record<string, unknown>);
   // Both read user objects (prototypes, Error getters, Proxies) that may throw; on failure the
   // fields are kept as a plain event rather than lost.
@@ -75,6 +77,39 @@ export function toLogEvent(fields: unknown): LogEvent {
   const attributes: Attributes = {};
   copyAttributes(values, attributes);
   const name = event === undefined ? DEFAULT_EVENT_NAME : String(toAttributeValue(event) ?? DEFAULT_EVENT_NAME);
+  return { name, attributes, exceptionMessage: undefined };
+}
+
+/**
+ * The common case in one pass, the same result as the general path: no error event and no
+ * `payload` field. `undefined` for anything else, and when a field cannot be read, so that the
+ * general path handles it (and warns).
+ */
+function toPlainEvent(fields: Record<string, unknown>): LogEvent | undefined {
+  let keys: string[];
+  try {
+    keys = Object.keys(fields);
+  } catch {
+    return undefined;
+  }
+  const attributes: Attributes = {};
+  let name = DEFAULT_EVENT_NAME;
+  for (const key of keys) {
+    if (key === LOG_PAYLOAD) return undefined;
+    let value: unknown;
+    try {
+      value = fields[key];
+    } catch {
+      return undefined;
+    }
+    if (value === undefined || value === null) continue;
+    const converted = toAttributeValue(value);
+    if (key === LOG_EVENT) {
+      if (value === 'error') return undefined;
+      name = String(converted ?? DEFAULT_EVENT_NAME);
+    }
+    if (converted !== undefined) setAttributeOn(attributes, key, converted);
+  }
   return { name, attributes, exceptionMessage: undefined };
 }
 

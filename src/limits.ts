@@ -25,12 +25,17 @@ export const MAX_BAGGAGE_BYTES = 8192;
  */
 export const MAX_HEADER_VALUE_BYTES = 8192;
 
-/** The characters that let a value end a header line (CR, LF) or a C string (NUL) early. */
-const HEADER_BREAKING = /[\r\n\0]/;
-
-/** Whether `text` contains CR, LF or NUL, which inject never writes into a carrier. */
+/**
+ * Whether `text` contains CR, LF or NUL, the characters that let a value end a header line or a
+ * C string early; inject never writes them into a carrier. A loop rather than a regular
+ * expression: it runs on every field of every inject.
+ */
 export function breaksHeader(text: string): boolean {
-  return HEADER_BREAKING.test(text);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0d || code === 0x0a || code === 0x00) return true;
+  }
+  return false;
 }
 
 /** Length of `text` in UTF-8, counting a lone surrogate as the 3 bytes of U+FFFD. */
@@ -68,20 +73,32 @@ export function isOversized(value: string | readonly string[]): boolean {
  * usual case, which costs one pass over the entries).
  *
  * @param source names the format in the warning, e.g. `extract`.
+ * @param entries `baggage.getAllEntries()`, when the caller already has them.
  */
-export function limitBaggage(baggage: Baggage, source: string): Baggage {
-  const entries = baggage.getAllEntries();
+export function limitBaggage(baggage: Baggage, source: string, entries: [string, BaggageEntry][] = baggage.getAllEntries()): Baggage {
+  if (entries.length > MAX_BAGGAGE_ITEMS || utf8Bound(entries) > MAX_BAGGAGE_BYTES) return keepWithinLimits(entries, source);
+  return baggage;
+}
+
+/**
+ * The UTF-8 size of the entries' keys and values, or an upper bound of it: each UTF-16 code unit
+ * is at most 3 bytes, so counting is needed only when that bound is over the limit.
+ */
+function utf8Bound(entries: [string, BaggageEntry][]): number {
+  let units = 0;
+  for (const [key, entry] of entries) units += key.length + entry.value.length;
+  if (units * 3 <= MAX_BAGGAGE_BYTES) return units;
   let bytes = 0;
-  let fits = entries.length <= MAX_BAGGAGE_ITEMS;
-  for (let i = 0; fits && i < entries.length; i++) {
-    bytes += utf8Length(entries[i][0]) + utf8Length(entries[i][1].value);
-    fits = bytes <= MAX_BAGGAGE_BYTES;
-  }
-  if (fits) return baggage;
+  for (const [key, entry] of entries) bytes += utf8Length(key) + utf8Length(entry.value);
+  return bytes;
+}
+
+/** Keeps, in order, the entries that fit the limits, and warns with the number dropped. */
+function keepWithinLimits(entries: [string, BaggageEntry][], source: string): Baggage {
   // No prototype, so that a received key like `__proto__` stays an ordinary entry.
   const kept: Record<string, BaggageEntry> = Object.create(null);
   let count = 0;
-  bytes = 0;
+  let bytes = 0;
   for (const [key, entry] of entries) {
     const size = utf8Length(key) + utf8Length(entry.value);
     if (count < MAX_BAGGAGE_ITEMS && bytes + size <= MAX_BAGGAGE_BYTES) {

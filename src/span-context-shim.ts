@@ -1,5 +1,5 @@
-import { INVALID_SPAN_CONTEXT, propagation } from '@opentelemetry/api';
-import type { Baggage, SpanContext } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, isSpanContextValid, propagation } from '@opentelemetry/api';
+import type { Baggage, Context, SpanContext } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 
 /** Where a span context shim reads its OpenTelemetry span context when it is first asked. */
@@ -27,6 +27,15 @@ export class SpanContextShim extends opentracing.SpanContext {
   private _spanContext: SpanContext | undefined;
   private _source: SpanContextSource | undefined;
   private readonly _baggage: Baggage;
+  private _valid: boolean | undefined;
+  /**
+   * What a tracer derived from this context, kept because the context never changes: the
+   * Context it injects from, and the Context a child starts in when no Context is active. Each
+   * remembers the tracer it was made by. @internal used by TracerShim
+   */
+  _injection: { readonly owner: object; readonly context: Context } | undefined;
+  /** @internal used by TracerShim */
+  _asParent: { readonly owner: object; readonly context: Context } | undefined;
 
   /**
    * @param spanContext the OpenTelemetry span context (hex ids, trace flags, `isRemote`).
@@ -37,6 +46,9 @@ export class SpanContextShim extends opentracing.SpanContext {
     this._spanContext = spanContext;
     this._source = undefined;
     this._baggage = baggage;
+    this._valid = undefined;
+    this._injection = undefined;
+    this._asParent = undefined;
   }
 
   /**
@@ -57,6 +69,12 @@ export class SpanContextShim extends opentracing.SpanContext {
       this._source = undefined;
     }
     return this._spanContext;
+  }
+
+  /** Whether the span context has a valid trace id and span id (`isSpanContextValid`, cached). */
+  isValid(): boolean {
+    this._valid ??= isSpanContextValid(this.getSpanContext());
+    return this._valid;
   }
 
   /** The OpenTelemetry Baggage of this context (immutable). */

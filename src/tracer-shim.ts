@@ -8,6 +8,7 @@ import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from './constants';
 import { limitBaggage } from './limits';
 import { describeError, logger } from './logger';
 import { resolveReference, resolveSpanContext } from './references';
+import type { ResolvedReference } from './references';
 import { EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
 import { SpanShim } from './span-shim';
 import type { SpanStart } from './span-shim';
@@ -125,7 +126,9 @@ export class TracerShim extends opentracing.Tracer {
         if (!isTextMapCarrier(carrier)) return this._warn(`inject: ${format} needs an object carrier, got ${typeof carrier}`);
         const resolved = resolveSpanContext(spanContext);
         if (resolved === undefined) return this._warn('inject: not a span context; nothing injected');
-        this._propagator(format).inject(this._injectionContext(resolved), carrier, textMapSetter);
+        const propagator = this._propagator(format);
+        propagator.inject(this._cachedInjectionContext(resolved), carrier, textMapSetter);
+        if (propagator === propagation && !hasOwnKeys(carrier)) this._checkGlobalPropagator();
       } else if (format === opentracing.FORMAT_BINARY) {
         if (typeof carrier !== 'object' || carrier === null) return this._warn('inject: FORMAT_BINARY needs a BinaryCarrier');
         const resolved = resolveSpanContext(spanContext);
@@ -146,7 +149,10 @@ export class TracerShim extends opentracing.Tracer {
           this._warn(`extract: ${format} needs an object carrier, got ${carrier === null ? 'null' : typeof carrier}`);
           return null;
         }
-        return this._contextFromExtraction(this._propagator(format).extract(ROOT_CONTEXT, carrier, textMapGetter));
+        const propagator = this._propagator(format);
+        const extracted = this._contextFromExtraction(propagator.extract(ROOT_CONTEXT, carrier, textMapGetter));
+        if (extracted === null && propagator === propagation) this._checkGlobalPropagator();
+        return extracted;
       }
       if (format === opentracing.FORMAT_BINARY) {
         const decoded = typeof carrier === 'object' && carrier !== null ? decodeBinary((carrier as opentracing.BinaryCarrier).buffer) : undefined;
@@ -176,6 +182,15 @@ export class TracerShim extends opentracing.Tracer {
     return baggage === EMPTY_BAGGAGE ? base : propagation.setBaggage(base, baggage);
   }
 
+  /** `_injectionContext`, made once per span context and tracer (span context shims never change). */
+  private _cachedInjectionContext(spanContext: SpanContextShim): Context {
+    const cached = spanContext._injection;
+    if (cached !== undefined && cached.owner === this) return cached.context;
+    const made = this._injectionContext(spanContext);
+    spanContext._injection = { owner: this, context: made };
+    return made;
+  }
+
   /**
    * The span context shim for what a propagator extracted, or null. OpenTelemetry spec,
    * "Extract": a shim when the span context is valid, or sampled, or there is baggage, so that
@@ -186,12 +201,13 @@ export class TracerShim extends opentracing.Tracer {
   protected _contextFromExtraction(extracted: Context): SpanContextShim | null {
     let spanContext: SpanContext = trace.getSpanContext(extracted) ?? INVALID_SPAN_CONTEXT;
     const baggage = propagation.getBaggage(extracted);
-    const hasBaggage = baggage !== undefined && baggage.getAllEntries().length > 0;
-    if (!isSpanContextValid(spanContext) && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 && !hasBaggage) {
+    const entries = baggage?.getAllEntries();
+    const hasBaggage = entries !== undefined && entries.length > 0;
+    if (!hasBaggage && !isSpanContextValid(spanContext) && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) {
       return null;
     }
     if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
-    return new SpanContextShim(spanContext, hasBaggage ? limitBaggage(baggage, 'extract') : EMPTY_BAGGAGE);
+    return new SpanContextShim(spanContext, hasBaggage ? limitBaggage(baggage as Baggage, 'extract', entries) : EMPTY_BAGGAGE);
   }
 
   /** References -> parent, links and baggage; time; everything the OpenTelemetry span needs. */
@@ -207,11 +223,8 @@ export class TracerShim extends opentracing.Tracer {
       for (const reference of Array.isArray(references) ? references : [references]) {
         const resolved = resolveReference(reference);
         if (resolved === undefined) continue;
-        const spanContext = resolved.context.getSpanContext();
         // A link to a context with no identity (a baggage-only extract) would point nowhere.
-        if (isSpanContextValid(spanContext)) {
-          (links ??= []).push({ context: spanContext, attributes: { [LINK_REF_TYPE_ATTRIBUTE]: resolved.type } });
-        }
+        if (resolved.context.isValid()) (links ??= []).push(linkTo(resolved));
         const isChildOf = resolved.type === opentracing.REFERENCE_CHILD_OF;
         if (parent === undefined || (isChildOf && !parentIsChildOf)) {
           parent = resolved.context;
@@ -223,15 +236,24 @@ export class TracerShim extends opentracing.Tracer {
 
     let parentContext = active;
     let baggage: Baggage;
-    if (parent !== undefined) {
-      baggage = referenced !== undefined && referenced.length > 1 ? unionBaggage(parent, referenced) : parent.getBaggage();
-      parentContext = trace.setSpanContext(active, parent.getSpanContext());
-      // Span processors read the new span's baggage from the context it is created in.
-      if (baggage !== (activeBaggage ?? EMPTY_BAGGAGE)) {
-        parentContext = baggage === EMPTY_BAGGAGE ? propagation.deleteBaggage(parentContext) : propagation.setBaggage(parentContext, baggage);
-      }
-    } else {
+    if (parent === undefined) {
       baggage = activeBaggage ?? EMPTY_BAGGAGE;
+    } else if (referenced !== undefined && referenced.length > 1) {
+      baggage = unionBaggage(parent, referenced);
+      parentContext = childContext(active, activeBaggage, parent.getSpanContext(), baggage);
+    } else {
+      // One reference, the usual childOf. With no active Context (OpenTracing-only code) the
+      // child's Context depends only on the parent, which never changes, so it is made once.
+      // Not cached under another active Context: that may hold an OpenTelemetry span, which the
+      // cache would keep alive.
+      baggage = parent.getBaggage();
+      const cached = parent._asParent;
+      if (active === ROOT_CONTEXT && cached !== undefined && cached.owner === this) {
+        parentContext = cached.context;
+      } else {
+        parentContext = childContext(active, activeBaggage, parent.getSpanContext(), baggage);
+        if (active === ROOT_CONTEXT) parent._asParent = { owner: this, context: parentContext };
+      }
     }
 
     const given = fields.startTime === undefined ? undefined : readEpochMillis(fields.startTime);
@@ -252,13 +274,20 @@ export class TracerShim extends opentracing.Tracer {
     };
   }
 
+  /** The propagator of a format: the configured one, else the global one (looked up at each call). */
   private _propagator(format: string): TextMapPropagator {
     const configured = format === opentracing.FORMAT_HTTP_HEADERS ? this._httpHeadersPropagator : this._textMapPropagator;
-    if (configured !== undefined) return configured;
+    return configured ?? propagation;
+  }
+
+  /**
+   * Warns once when no global propagator is registered. Called only when the global one wrote
+   * or found nothing, so the common path does not pay for `propagation.fields()`.
+   */
+  private _checkGlobalPropagator(): void {
     if (propagation.fields().length === 0) {
       this._warn('no global propagator is registered (propagation.setGlobalPropagator), so inject and extract do nothing');
     }
-    return propagation;
   }
 
   /** Warns once per message, so a hot path with the same mistake does not flood the log. */
@@ -278,6 +307,35 @@ export function createTracerShim(provider?: TracerProvider, options?: TracerShim
 }
 
 const NO_OPTIONS: opentracing.SpanOptions = Object.freeze({});
+
+/** The Context a child of `parent` starts in: the parent span context and the child's baggage. */
+function childContext(active: Context, activeBaggage: Baggage | undefined, parent: SpanContext, baggage: Baggage): Context {
+  const parentContext = trace.setSpanContext(active, parent);
+  // Span processors read the new span's baggage from the context it is created in.
+  if (baggage === (activeBaggage ?? EMPTY_BAGGAGE)) return parentContext;
+  return baggage === EMPTY_BAGGAGE ? propagation.deleteBaggage(parentContext) : propagation.setBaggage(parentContext, baggage);
+}
+
+// One frozen attributes object per reference type: links are made for every child span.
+const CHILD_OF_LINK_ATTRIBUTES = Object.freeze({ [LINK_REF_TYPE_ATTRIBUTE]: opentracing.REFERENCE_CHILD_OF });
+const FOLLOWS_FROM_LINK_ATTRIBUTES = Object.freeze({ [LINK_REF_TYPE_ATTRIBUTE]: opentracing.REFERENCE_FOLLOWS_FROM });
+
+/** The link a reference becomes: its span context, with `opentracing.ref_type` (OpenTelemetry spec). */
+function linkTo(reference: ResolvedReference): Link {
+  const { type } = reference;
+  const attributes =
+    type === opentracing.REFERENCE_CHILD_OF
+      ? CHILD_OF_LINK_ATTRIBUTES
+      : type === opentracing.REFERENCE_FOLLOWS_FROM
+        ? FOLLOWS_FROM_LINK_ATTRIBUTES
+        : { [LINK_REF_TYPE_ATTRIBUTE]: type };
+  return { context: reference.context.getSpanContext(), attributes };
+}
+
+function hasOwnKeys(carrier: object): boolean {
+  for (const key in carrier) if (Object.prototype.hasOwnProperty.call(carrier, key)) return true;
+  return false;
+}
 
 function obtainTracer(tracerOrProvider: Tracer | TracerProvider | undefined): Tracer {
   if (tracerOrProvider !== undefined && tracerOrProvider !== null) {

@@ -78,7 +78,12 @@ describe('SpanContextShim', () => {
   describe('immutability', () => {
     it('should have no method that changes it', () => {
       const methods = Object.getOwnPropertyNames(SpanContextShim.prototype).filter((name) => !name.startsWith('_') && name !== 'constructor');
-      expect(methods.sort()).toEqual(['getBaggage', 'getBaggageItem', 'getSpanContext', 'toSpanId', 'toTraceId']);
+      expect(methods.sort()).toEqual(['getBaggage', 'getBaggageItem', 'getSpanContext', 'isValid', 'toSpanId', 'toTraceId']);
+    });
+
+    it('should say whether its span context is valid, and keep saying it', () => {
+      expect(new SpanContextShim({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }).isValid()).toBe(true);
+      expect(new SpanContextShim({ traceId: '0'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }).isValid()).toBe(false);
     });
 
     it("should be replaced, not changed, by the span's setBaggageItem", () => {
