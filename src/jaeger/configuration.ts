@@ -140,28 +140,52 @@ export function mergeEnv(
   return { config: merged, options: mergedOptions, deprecated: Object.keys(DEPRECATED_ENV).filter((name) => env[name]) };
 }
 
-/** jaeger-client's `_getConfigValue`: the config's own key wins, even when its value is falsy. */
+/**
+ * jaeger-client's `_getConfigValue`: the config's own key wins, even when its value is falsy. A
+ * section that is not an object (`sampler: 'const'`) has no keys, so the variable is used.
+ */
 function pick<T extends object>(section: T | undefined, key: keyof T, envValue: string | undefined): unknown {
-  return section !== undefined && section !== null && key in section ? section[key] : envValue;
+  return typeof section === 'object' && section !== null && key in section ? section[key] : envValue;
+}
+
+/**
+ * jaeger-client's `if (!isNaN(value)) param = parseFloat(value)`. A value that cannot be
+ * converted to a number at all (a Symbol, a Proxy) counts as not a number.
+ */
+function readParam(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  try {
+    return Number.isNaN(Number(value)) ? undefined : parseFloat(String(value));
+  } catch {
+    return undefined;
+  }
+}
+
+/** jaeger-client's `parseInt(value)`; NaN for a value that cannot be converted to a string. */
+function readInt(value: unknown): number {
+  try {
+    return parseInt(String(value), 10);
+  } catch {
+    return NaN;
+  }
 }
 
 function samplerFromEnv(section: JaegerSamplerConfig | undefined, env: Environment): Partial<JaegerSamplerConfig> {
   const sampler: Partial<JaegerSamplerConfig> = {};
   const type = pick(section, 'type', env.JAEGER_SAMPLER_TYPE);
   if (type) sampler.type = type as string;
-  const param = pick(section, 'param', env.JAEGER_SAMPLER_PARAM);
-  // jaeger-client: `if (!isNaN(value)) param = parseFloat(value)`.
-  if (param !== undefined && param !== null && !Number.isNaN(Number(param))) sampler.param = parseFloat(String(param));
+  const param = readParam(pick(section, 'param', env.JAEGER_SAMPLER_PARAM));
+  if (param !== undefined) sampler.param = param;
   const hostPort = pick(section, 'hostPort', env.JAEGER_SAMPLER_MANAGER_HOST_PORT);
   if (hostPort) sampler.hostPort = hostPort as string;
   const host = pick(section, 'host', env.JAEGER_SAMPLER_HOST);
   if (host) sampler.host = host as string;
   const port = pick(section, 'port', env.JAEGER_SAMPLER_PORT);
-  if (port) sampler.port = parseInt(String(port), 10);
+  if (port) sampler.port = readInt(port);
   const samplingPath = pick(section, 'samplingPath', env.JAEGER_SAMPLER_SAMPLING_PATH);
   if (samplingPath) sampler.samplingPath = samplingPath as string;
   const refresh = pick(section, 'refreshIntervalMs', env.JAEGER_SAMPLER_REFRESH_INTERVAL);
-  if (refresh) sampler.refreshIntervalMs = parseInt(String(refresh), 10);
+  if (refresh) sampler.refreshIntervalMs = readInt(refresh);
   return sampler;
 }
 
@@ -170,7 +194,7 @@ function reporterFromEnv(section: JaegerReporterConfig | undefined, env: Environ
   const logSpans = pick(section, 'logSpans', env.JAEGER_REPORTER_LOG_SPANS);
   if (logSpans) reporter.logSpans = typeof logSpans === 'string' ? logSpans.trim().toLowerCase() === 'true' : Boolean(logSpans);
   const flush = pick(section, 'flushIntervalMs', env.JAEGER_REPORTER_FLUSH_INTERVAL);
-  if (flush) reporter.flushIntervalMs = parseInt(String(flush), 10);
+  if (flush) reporter.flushIntervalMs = readInt(flush);
   const endpoint = pick(section, 'collectorEndpoint', env.JAEGER_ENDPOINT || env.JAEGER_REPORTER_ENDPOINT);
   if (endpoint) reporter.collectorEndpoint = endpoint as string;
   const username = pick(section, 'username', env.JAEGER_USER || env.JAEGER_REPORTER_USER);
@@ -180,9 +204,9 @@ function reporterFromEnv(section: JaegerReporterConfig | undefined, env: Environ
   const agentHost = pick(section, 'agentHost', env.JAEGER_AGENT_HOST || env.JAEGER_REPORTER_AGENT_HOST);
   if (agentHost) reporter.agentHost = agentHost as string;
   const timeout = pick(section, 'timeoutMs', env.JAEGER_REPORTER_TIMEOUT);
-  if (timeout) reporter.timeoutMs = parseInt(String(timeout), 10);
+  if (timeout) reporter.timeoutMs = readInt(timeout);
   const agentPort = pick(section, 'agentPort', env.JAEGER_AGENT_PORT || env.JAEGER_REPORTER_AGENT_PORT);
-  if (agentPort) reporter.agentPort = parseInt(String(agentPort), 10);
+  if (agentPort) reporter.agentPort = readInt(agentPort);
   const socketType = pick(section, 'agentSocketType', env.JAEGER_AGENT_SOCKET_TYPE);
   if (socketType) reporter.agentSocketType = socketType as string;
   return reporter;

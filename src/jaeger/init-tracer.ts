@@ -5,8 +5,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { hostname } from 'node:os';
-import { setAttributeOn, toAttributeValue } from '../attributes';
-import { logger } from '../logger';
+import { describeValue, setAttributeOn, toAttributeValue } from '../attributes';
+import { describeError, logger } from '../logger';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from '../sdk/exporter-from-env';
 import type { OtlpExporterConfig } from '../sdk/exporter-from-env';
 import { DEPRECATED_ENV, mergeEnv } from './configuration';
@@ -30,8 +30,12 @@ const OTLP_HTTP_PORT = 4318;
  * cannot be honoured, is in docs/migrating-from-jaeger-client.md.
  *
  * Throws, like jaeger-client, only for set-up mistakes: `config.serviceName must be provided`,
- * and `Expecting sampler.param to be a number. Received X`. `config.disable` gives a tracer
- * that records and propagates nothing (and, unlike jaeger-client's, still has `close()`).
+ * and `Expecting sampler.param to be a number. Received X`; the samplers also refuse numbers out
+ * of their range (`maxTracesPerSecond must be ...`, `maxDebugIdsPerSecond must be ...`). Other
+ * settings of the wrong type (a `contextKey` that is not a string, `tags` that cannot be read)
+ * are reported through `diag` and replaced by the default. When it throws, nothing is left
+ * running. `config.disable` gives a tracer that records and propagates nothing (and, unlike
+ * jaeger-client's, still has `close()`).
  */
 export function initTracer(config: JaegerConfig, options: JaegerOptions = {}): JaegerTracer {
   useLogger(options?.logger);
@@ -63,26 +67,50 @@ function useLogger(jaegerLogger: JaegerLogger | undefined): void {
 
 function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environment): JaegerTracer {
   if (config.disable) return disabledTracer();
-  if (!config.serviceName) throw new Error('config.serviceName must be provided');
+  const serviceName = readServiceName(config.serviceName);
   warnUnsupported(config, options);
 
-  const sampling = createSampler(config, options);
-  const processors: SpanProcessor[] = [];
-  if (config.reporter?.logSpans && options.logger !== undefined) processors.push(new LoggingSpanProcessor(options.logger));
-  const exporter = options.exporter ?? createExporter(config.reporter ?? {}, env);
-  if (exporter !== undefined) {
-    processors.push(new BatchSpanProcessor(exporter, { scheduledDelayMillis: positiveOr(config.reporter?.flushIntervalMs, undefined) }));
+  const sampling = createSampler({ ...config, serviceName }, options);
+  try {
+    const processors: SpanProcessor[] = [];
+    if (config.reporter?.logSpans && options.logger !== undefined) processors.push(new LoggingSpanProcessor(options.logger));
+    const exporter = options.exporter ?? createExporter(config.reporter ?? {}, env);
+    if (exporter !== undefined) {
+      processors.push(
+        new BatchSpanProcessor(exporter, {
+          scheduledDelayMillis: timerDelay(config.reporter?.flushIntervalMs, 'reporter.flushIntervalMs'),
+          // Also bounds how long close() waits for an exporter that never answers.
+          exportTimeoutMillis: timerDelay(config.reporter?.timeoutMs, 'reporter.timeoutMs'),
+        }),
+      );
+    }
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes(resourceAttributes(serviceName, options.tags)),
+      sampler: sampling.sampler,
+      spanProcessors: processors,
+    });
+    return new JaegerTracer(provider, {
+      textMapPropagator: options.textMapPropagator ?? defaultPropagator(false, options),
+      httpHeadersPropagator: options.httpHeadersPropagator ?? defaultPropagator(true, options),
+      onClose: sampling.close === undefined ? [] : [sampling.close],
+    });
+  } catch (error) {
+    // A remote sampler polls from the start; with no tracer returned, nothing else could stop it.
+    void sampling.close?.();
+    throw error;
   }
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes(resourceAttributes(config.serviceName, options.tags)),
-    sampler: sampling.sampler,
-    spanProcessors: processors,
-  });
-  return new JaegerTracer(provider, {
-    textMapPropagator: options.textMapPropagator ?? defaultPropagator(false, options),
-    httpHeadersPropagator: options.httpHeadersPropagator ?? defaultPropagator(true, options),
-    onClose: sampling.close === undefined ? [] : [sampling.close],
-  });
+}
+
+/**
+ * `config.serviceName` as the string `service.name` must be. jaeger-client only checks that it
+ * is truthy; a value of another type is described (`[Function checkout]`) with a `diag` warning.
+ */
+function readServiceName(value: unknown): string {
+  if (typeof value === 'string' && value !== '') return value;
+  const name = value ? describeValue(value) : '';
+  if (name === '') throw new Error('config.serviceName must be provided');
+  logger.warn(`initTracer: config.serviceName should be a string; ${JSON.stringify(name)} is used`);
+  return name;
 }
 
 /**
@@ -126,7 +154,7 @@ export function createOtlpExporter(reporter: JaegerReporterConfig, env: Environm
   if ((reporter.username || reporter.password) && !env.OTEL_EXPORTER_OTLP_TRACES_HEADERS && !env.OTEL_EXPORTER_OTLP_HEADERS) {
     config.headers = { Authorization: `Basic ${Buffer.from(`${reporter.username ?? ''}:${reporter.password ?? ''}`).toString('base64')}` };
   }
-  const timeout = positiveOr(reporter.timeoutMs, undefined);
+  const timeout = timerDelay(reporter.timeoutMs, 'reporter.timeoutMs');
   if (timeout !== undefined && !env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT && !env.OTEL_EXPORTER_OTLP_TIMEOUT) config.timeoutMillis = timeout;
   return createOtlpTraceExporter(env, 'http/json', config);
 }
@@ -138,7 +166,7 @@ export function otlpUrlFor(reporter: JaegerReporterConfig): string | undefined {
       const url = new URL(reporter.collectorEndpoint);
       return `${url.protocol}//${url.hostname.includes(':') && !url.hostname.startsWith('[') ? `[${url.hostname}]` : url.hostname}:${OTLP_HTTP_PORT}/v1/traces`;
     } catch {
-      logger.warn(`reporter.collectorEndpoint ${JSON.stringify(reporter.collectorEndpoint)} is not a URL; the OTLP default endpoint is used`);
+      logger.warn(`reporter.collectorEndpoint ${describeValue(reporter.collectorEndpoint)} is not a URL; the OTLP default endpoint is used`);
     }
   }
   if (reporter.agentHost) {
@@ -149,14 +177,42 @@ export function otlpUrlFor(reporter: JaegerReporterConfig): string | undefined {
 }
 
 /** Resource of the provider: `service.name`, `host.name` and the process tags (jaeger-client's `tags`). */
-function resourceAttributes(serviceName: string, tags: Record<string, unknown> | undefined): Attributes {
+function resourceAttributes(serviceName: string, tags: unknown): Attributes {
   const attributes: Attributes = { 'host.name': hostname() };
-  for (const [key, raw] of Object.entries(tags ?? {})) {
+  for (const [key, raw] of readTags(tags)) {
     const value = toAttributeValue(raw);
     if (value !== undefined) setAttributeOn(attributes, key, value);
   }
   attributes['service.name'] = serviceName;
   return attributes;
+}
+
+/**
+ * The entries of `options.tags`. What cannot be read (not an object, a throwing getter, a Proxy)
+ * is left out with a `diag` warning, as a span's unreadable tags are.
+ */
+function readTags(tags: unknown): Array<[string, unknown]> {
+  if (tags === undefined || tags === null) return [];
+  if (typeof tags !== 'object') {
+    logger.warn(`initTracer: options.tags must be an object, got ${typeof tags}; ignored`);
+    return [];
+  }
+  let keys: string[];
+  try {
+    keys = Object.keys(tags);
+  } catch (error) {
+    logger.warn(`initTracer: options.tags could not be listed; ignored: ${describeError(error)}`);
+    return [];
+  }
+  const entries: Array<[string, unknown]> = [];
+  for (const key of keys) {
+    try {
+      entries.push([key, (tags as Record<string, unknown>)[key]]);
+    } catch (error) {
+      logger.warn(`initTracer: options.tags ${JSON.stringify(key)} could not be read; left out: ${describeError(error)}`);
+    }
+  }
+  return entries;
 }
 
 /** jaeger-client settings OpenTelemetry cannot honour: each warned about once, when used. */
@@ -189,8 +245,19 @@ const NOOP_PROPAGATOR: TextMapPropagator = {
   fields: () => [],
 };
 
-function positiveOr<T>(value: unknown, fallback: T): number | T {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+/** Node turns a longer timer delay into 1 ms. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * A reporter setting in milliseconds, or `undefined` for the default. jaeger-client reads zero,
+ * and here anything that is not a positive number, as unset; a delay Node's timers cannot hold
+ * is reported through `diag`, as it would otherwise become 1 ms.
+ */
+function timerDelay(value: unknown, name: string): number | undefined {
+  if (typeof value !== 'number' || !(value > 0)) return undefined;
+  if (value <= MAX_TIMER_DELAY_MS) return value;
+  logger.warn(`initTracer: ${name} ${value} is longer than timers allow (${MAX_TIMER_DELAY_MS} ms); the default is used`);
+  return undefined;
 }
 
 /** Sends OpenTelemetry's diag output (the shim's warnings included) to a jaeger-client logger. */

@@ -1,5 +1,6 @@
 import { TraceFlags, createTraceState, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
 import type { Baggage, BaggageEntry, Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter, TraceState } from '@opentelemetry/api';
+import { describeValue } from '../attributes';
 import { toOtelSpanId, toOtelTraceId } from '../hex-ids';
 import { describeError, logger } from '../logger';
 import {
@@ -30,9 +31,12 @@ export interface JaegerPropagatorOptions {
    * (the default) behaves like its FORMAT_TEXT_MAP codec: values are written and read as they are.
    */
   readonly urlEncoding?: boolean;
-  /** Carrier key of the span context; default `uber-trace-id`. Lower-cased like jaeger-client. */
+  /**
+   * Carrier key of the span context; default `uber-trace-id`. Lower-cased like jaeger-client. A
+   * value that is not a string is reported through `diag` and replaced by the default.
+   */
   readonly contextKey?: string;
-  /** Prefix of baggage keys, dash included; default `uberctx-`. Lower-cased like jaeger-client. */
+  /** Prefix of baggage keys, dash included; default `uberctx-`. Lower-cased and checked as `contextKey`. */
   readonly baggagePrefix?: string;
 }
 
@@ -94,10 +98,9 @@ export class JaegerPropagator implements TextMapPropagator {
   private readonly _baggagePrefix: string;
 
   constructor(options: JaegerPropagatorOptions = {}) {
-    this._urlEncoding = options.urlEncoding === true;
-    // jaeger-client takes `options.x || default`, so an empty string also means the default.
-    this._contextKey = (options.contextKey || JAEGER_TRACE_HEADER).toLowerCase();
-    this._baggagePrefix = (options.baggagePrefix || JAEGER_BAGGAGE_HEADER_PREFIX).toLowerCase();
+    this._urlEncoding = options?.urlEncoding === true;
+    this._contextKey = carrierKeyOption('contextKey', options?.contextKey, JAEGER_TRACE_HEADER);
+    this._baggagePrefix = carrierKeyOption('baggagePrefix', options?.baggagePrefix, JAEGER_BAGGAGE_HEADER_PREFIX);
   }
 
   /**
@@ -244,6 +247,17 @@ export class JaegerPropagator implements TextMapPropagator {
     }
     return [name, text];
   }
+}
+
+/**
+ * A carrier key option, lower-cased. jaeger-client takes `options.x || default`, so an empty
+ * string also means the default; it throws for a value that is not a string (`toLowerCase`).
+ */
+function carrierKeyOption(name: string, value: unknown, fallback: string): string {
+  if (!value) return fallback;
+  if (typeof value === 'string') return value.toLowerCase();
+  logger.warn(`JaegerPropagator: ${name} must be a string, got ${describeValue(value)}; ${JSON.stringify(fallback)} is used`);
+  return fallback;
 }
 
 /** A parsed `uber-trace-id` value. */

@@ -2,6 +2,7 @@ import { TraceFlags, createTraceState, isSpanContextValid, trace } from '@opente
 import type { Attributes, AttributeValue, Context, Link, SpanContext, SpanKind, TraceState } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { describeValue } from '../attributes';
 import {
   JAEGER_DEBUG_ID_HEADER,
   JAEGER_DEBUG_ID_KEY,
@@ -79,7 +80,7 @@ export class JaegerSampler implements Sampler {
   constructor(options: JaegerSamplerOptions) {
     const max = options.maxDebugIdsPerSecond ?? DEFAULT_MAX_DEBUG_IDS_PER_SECOND;
     if (typeof max !== 'number' || !(max >= 0)) {
-      throw new RangeError(`maxDebugIdsPerSecond must be a number >= 0 or Infinity, got ${String(max)}`);
+      throw new RangeError(`maxDebugIdsPerSecond must be a number >= 0 or Infinity, got ${describeValue(max)}`);
     }
     this._root = options.root;
     this._description = options.description;

@@ -10,7 +10,9 @@ export const MAX_BAGGAGE_VALUE_LENGTH = 2048;
  * The span of a `JaegerTracer`: a `SpanShim` whose contexts are `JaegerSpanContext`s and whose
  * baggage keys and values follow jaeger-client (src/span.js, src/baggage/): keys are lower-cased
  * with `_` turned into `-` (`User_ID` -> `user-id`), on set and on get; values longer than 2048
- * characters are truncated (jaeger-client's DefaultBaggageRestrictionManager).
+ * characters are truncated (jaeger-client's DefaultBaggageRestrictionManager), never between the
+ * two halves of a surrogate pair: a lone surrogate cannot be URL-encoded, so the item would be
+ * dropped on inject.
  */
 export class JaegerSpan extends SpanShim {
   private _parentSpanId: string | undefined;
@@ -27,8 +29,7 @@ export class JaegerSpan extends SpanShim {
   }
 
   protected override _setBaggageItem(key: string, value: string): void {
-    const text = typeof value === 'string' && value.length > MAX_BAGGAGE_VALUE_LENGTH ? value.slice(0, MAX_BAGGAGE_VALUE_LENGTH) : value;
-    super._setBaggageItem(normalizeBaggageKey(key), text);
+    super._setBaggageItem(normalizeBaggageKey(key), typeof value === 'string' ? truncate(value) : value);
   }
 
   protected override _getBaggageItem(key: string): string | undefined {
@@ -39,4 +40,11 @@ export class JaegerSpan extends SpanShim {
 /** jaeger-client's `_normalizeBaggageKey`: lower case, `_` -> `-`. Non-strings pass unchanged. */
 export function normalizeBaggageKey(key: unknown): string {
   return typeof key === 'string' ? key.replace(/_/g, '-').toLowerCase() : (key as string);
+}
+
+/** The first 2048 characters, or 2047 when the 2048th is the first half of a surrogate pair. */
+function truncate(value: string): string {
+  if (value.length <= MAX_BAGGAGE_VALUE_LENGTH) return value;
+  const last = value.charCodeAt(MAX_BAGGAGE_VALUE_LENGTH - 1);
+  return value.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_BAGGAGE_VALUE_LENGTH - 1 : MAX_BAGGAGE_VALUE_LENGTH);
 }

@@ -1,6 +1,7 @@
 import { INVALID_SPAN_CONTEXT, TraceFlags, createTraceState, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { Context, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Context, Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import type * as opentracing from 'opentracing';
+import { describeValue } from '../attributes';
 import { toOtelSpanId } from '../hex-ids';
 import { describeError, logger } from '../logger';
 import { resolveSpanContext } from '../references';
@@ -45,7 +46,8 @@ export interface JaegerTracerOptions extends TracerShimOptions {
  * (subject to its throttling and opt-out).
  *
  * Unlike jaeger-client, an unknown format does not throw (a `diag` warning instead) and a custom
- * injector or extractor that throws is caught and reported.
+ * injector or extractor that throws is caught and reported. Once `close()` was called, spans
+ * no longer record (see `close`).
  */
 export class JaegerTracer extends TracerShim {
   private readonly _provider: ClosableTracerProvider | undefined;
@@ -71,6 +73,12 @@ export class JaegerTracer extends TracerShim {
    * settles at the same time: it rejects with that error only when no callback was given, so a
    * jaeger-client style caller never sees an unhandled rejection. Calling it again returns the
    * first call's outcome.
+   *
+   * From the call on, `startSpan` returns spans that record nothing and cost next to nothing
+   * (jaeger-client's closed reporter drops its spans too): the SDK would still build a recording
+   * span for each, only for its shut-down processors to drop it. As with OpenTelemetry's no-op
+   * tracer, such a span has its parent's span context and baggage, so requests still in flight
+   * pass their trace and baggage on; a root has no trace. Nothing is logged for them.
    */
   close(callback?: (error?: Error) => void): Promise<void> {
     this._closing ??= this._close();
@@ -87,8 +95,8 @@ export class JaegerTracer extends TracerShim {
    * that format. It is called with a `JaegerSpanContext` and the carrier.
    */
   registerInjector(format: string, injector: JaegerInjector): void {
-    if (injector === null || typeof injector !== 'object' || typeof injector.inject !== 'function') {
-      logger.warn(`registerInjector(${String(format)}): an injector needs an inject(spanContext, carrier) method; ignored`);
+    if (!hasMethod(injector, 'inject')) {
+      logger.warn(`registerInjector(${describeValue(format)}): an injector needs an inject(spanContext, carrier) method; ignored`);
       return;
     }
     this._injectors.set(format, injector);
@@ -100,23 +108,19 @@ export class JaegerTracer extends TracerShim {
    * SpanContext works: its ids are read through `toTraceId()`/`toSpanId()`).
    */
   registerExtractor(format: string, extractor: JaegerExtractor): void {
-    if (extractor === null || typeof extractor !== 'object' || typeof extractor.extract !== 'function') {
-      logger.warn(`registerExtractor(${String(format)}): an extractor needs an extract(carrier) method; ignored`);
+    if (!hasMethod(extractor, 'extract')) {
+      logger.warn(`registerExtractor(${describeValue(format)}): an extractor needs an extract(carrier) method; ignored`);
       return;
     }
     this._extractors.set(format, extractor);
   }
 
   protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
-    const debugId = debugIdOnlyReference(fields.references);
-    if (debugId === undefined) return super._startSpan(name, fields);
-    // jaeger-client (src/tracer.js startSpan): a parent that carries only a debug id starts a
-    // new, debug-sampled trace tagged with the id; the tag lets the JaegerSampler see it.
-    const tags = { ...(fields.tags ?? {}), [JAEGER_DEBUG_ID_HEADER]: debugId };
-    return super._startSpan(name, { ...fields, tags });
+    return super._startSpan(name, withDebugIdTag(fields));
   }
 
   protected override _newSpan(start: SpanStart, tags: unknown): SpanShim {
+    if (this._closing !== undefined) return new JaegerSpan(this, closedSpan(start), start.baggage);
     const span = JaegerSpan._startDeferred(this, start, tags) as JaegerSpan;
     const parent = start.root ? undefined : trace.getSpanContext(start.parentContext);
     if (parent !== undefined && isSpanContextValid(parent)) span._setParentSpanId(parent.spanId);
@@ -131,7 +135,7 @@ export class JaegerTracer extends TracerShim {
       if (resolved === undefined) return;
       injector.inject(toJaegerSpanContext(resolved), carrier);
     } catch (error) {
-      logger.warn(`custom injector for ${String(format)} failed: ${describeError(error)}`);
+      logger.warn(`custom injector for ${describeValue(format)} failed: ${describeError(error)}`);
     }
   }
 
@@ -144,7 +148,7 @@ export class JaegerTracer extends TracerShim {
       const resolved = resolveSpanContext(extracted);
       return resolved === undefined ? null : toJaegerSpanContext(resolved, true, extracted);
     } catch (error) {
-      logger.warn(`custom extractor for ${String(format)} failed: ${describeError(error)}`);
+      logger.warn(`custom extractor for ${describeValue(format)} failed: ${describeError(error)}`);
       return null;
     }
   }
@@ -196,6 +200,22 @@ export class JaegerTracer extends TracerShim {
   }
 }
 
+/**
+ * jaeger-client (src/tracer.js startSpan): a parent that carries only a debug id starts a new,
+ * debug-sampled trace tagged with the id; the tag lets the JaegerSampler see it. `fields`
+ * unchanged when there is no such parent, or when the references or tags cannot be read (a
+ * throwing getter, a Proxy): the core reads them again, and reports what is wrong with them.
+ */
+function withDebugIdTag(fields: opentracing.SpanOptions): opentracing.SpanOptions {
+  try {
+    const debugId = debugIdOnlyReference(fields.references);
+    if (debugId === undefined) return fields;
+    return { references: fields.references, startTime: fields.startTime, tags: { ...(fields.tags ?? {}), [JAEGER_DEBUG_ID_HEADER]: debugId } };
+  } catch {
+    return fields;
+  }
+}
+
 /** The debug id of a reference whose context carries nothing but `jaeger-debug-id`. */
 function debugIdOnlyReference(references: opentracing.Reference[] | undefined): string | undefined {
   if (!Array.isArray(references)) return undefined;
@@ -224,6 +244,24 @@ function toJaegerSpanContext(context: SpanContextShim, remote = false, source?: 
     spanContext = { ...spanContext, traceFlags: spanContext.traceFlags | TraceFlags.SAMPLED, traceState };
   }
   return new JaegerSpanContext(spanContext, context.getBaggage(), toOtelSpanId(foreign.parentIdStr));
+}
+
+/** Whether `value` is an object with the method `name`; false when it cannot be read (a Proxy). */
+function hasMethod(value: unknown, name: string): boolean {
+  try {
+    return typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[name] === 'function';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What a closed tracer's span wraps: an OpenTelemetry span that records nothing and, as the
+ * OpenTelemetry API's no-op tracer does, has its parent's span context (none for a root).
+ */
+function closedSpan(start: SpanStart): Span {
+  const parent = start.root ? undefined : trace.getSpanContext(start.parentContext);
+  return trace.wrapSpanContext(parent !== undefined && isSpanContextValid(parent) ? parent : INVALID_SPAN_CONTEXT);
 }
 
 function safeCallback(callback: (error?: Error) => void, error?: Error): void {

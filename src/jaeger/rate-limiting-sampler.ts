@@ -1,5 +1,6 @@
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { describeValue } from '../attributes';
 
 /**
  * Milliseconds from a monotonic clock. jaeger-client reads the wall clock, which can step back and
@@ -94,7 +95,7 @@ export class RateLimitingSampler implements Sampler {
 
 function requireNonNegative(name: string, value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${name} must be a finite number >= 0, got ${String(value)}`);
+    throw new RangeError(`${name} must be a finite number >= 0, got ${describeValue(value)}`);
   }
   return value;
 }

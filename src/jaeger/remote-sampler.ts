@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import type { Attributes, Context } from '@opentelemetry/api';
 import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { describeValue } from '../attributes';
 import { describeError, logger } from '../logger';
 import { SAMPLER_PARAM_TAG_KEY, SAMPLER_TYPE_TAG_KEY } from './constants';
 import type { JaegerSamplerDescription } from './jaeger-sampler';
@@ -9,7 +10,7 @@ import { RateLimitingSampler } from './rate-limiting-sampler';
 
 /** Options of {@link JaegerRemoteSampler}; the defaults are jaeger-client's. */
 export interface JaegerRemoteSamplerOptions {
-  /** Service whose strategy to ask for, sent as `?service=` (URL-encoded). */
+  /** Service whose strategy to ask for, sent as `?service=` (URL-encoded; a lone surrogate as U+FFFD). */
   serviceName: string;
   /** Agent address `host:port`, optionally with an `http://` prefix; wins over `host` and `port`. */
   hostPort?: string;
@@ -103,19 +104,19 @@ export class JaegerRemoteSampler implements Sampler {
    */
   constructor(options: JaegerRemoteSamplerOptions) {
     if (typeof options.serviceName !== 'string' || options.serviceName === '') {
-      throw new TypeError(`serviceName must be a non-empty string, got ${String(options.serviceName)}`);
+      throw new TypeError(`serviceName must be a non-empty string, got ${describeValue(options.serviceName)}`);
     }
     this._serviceName = options.serviceName;
     [this._host, this._port] = options.hostPort !== undefined ? parseHostPort(options.hostPort) : [options.host || DEFAULT_HOST, options.port ?? DEFAULT_PORT];
     if (!Number.isInteger(this._port) || this._port < 1 || this._port > 65535) {
-      throw new RangeError(`port must be an integer 1..65535, got ${String(this._port)}`);
+      throw new RangeError(`port must be an integer 1..65535, got ${describeValue(this._port)}`);
     }
-    this._path = `${options.samplingPath || DEFAULT_SAMPLING_PATH}?service=${encodeURIComponent(this._serviceName)}`;
+    this._path = `${options.samplingPath || DEFAULT_SAMPLING_PATH}?service=${encodeURIComponent(wellFormed(this._serviceName))}`;
     this._refreshIntervalMs = requireDelay('refreshIntervalMs', options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS, 0);
     this._requestTimeoutMs = requireDelay('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, 1);
     const initialRate = options.initialSamplingRate ?? DEFAULT_INITIAL_SAMPLING_RATE;
     if (typeof initialRate !== 'number' || !(initialRate >= 0 && initialRate <= 1)) {
-      throw new RangeError(`initialSamplingRate must be a number between 0 and 1, got ${String(initialRate)}`);
+      throw new RangeError(`initialSamplingRate must be a number between 0 and 1, got ${describeValue(initialRate)}`);
     }
     this._strategy = probabilistic(initialRate, '');
     if (this._refreshIntervalMs > 0) this._schedule(0);
@@ -340,7 +341,7 @@ function perSecond(value: unknown, name: string): number {
 
 function requireDelay(name: string, value: number, min: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_DELAY_MS) {
-    throw new RangeError(`${name} must be a number of milliseconds from ${min} to ${MAX_TIMER_DELAY_MS}, got ${String(value)}`);
+    throw new RangeError(`${name} must be a number of milliseconds from ${min} to ${MAX_TIMER_DELAY_MS}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -351,10 +352,18 @@ function parseHostPort(hostPort: string): [host: string, port: number] {
   try {
     url = new URL(/^https?:\/\//i.test(hostPort) ? hostPort : `http://${hostPort}`);
   } catch {
-    throw new TypeError(`hostPort must look like host:port, got ${JSON.stringify(hostPort)}`);
+    throw new TypeError(`hostPort must look like host:port, got ${typeof hostPort === 'string' ? JSON.stringify(hostPort) : describeValue(hostPort)}`);
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || DEFAULT_HOST;
   return [host, url.port === '' ? DEFAULT_PORT : Number(url.port)];
+}
+
+/**
+ * `text` with each lone surrogate replaced by U+FFFD, as a URL parser does, so that
+ * `encodeURIComponent` cannot throw (`String.prototype.toWellFormed` needs Node 20).
+ */
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { AlwaysOffSampler, AlwaysOnSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
+import { describeValue } from '../attributes';
 import { logger } from '../logger';
 import type { JaegerConfig, JaegerOptions } from './configuration';
 import { JaegerSampler } from './jaeger-sampler';
@@ -33,7 +34,7 @@ export function createSampler(config: JaegerConfig, options: JaegerOptions): Sam
     return { sampler: new JaegerSampler({ root: remote, maxDebugIdsPerSecond }), close: () => remote.close() };
   }
   const { type, param } = sampler;
-  if (typeof param !== 'number') throw new Error(`Expecting sampler.param to be a number. Received ${String(param)}`);
+  if (typeof param !== 'number') throw new Error(`Expecting sampler.param to be a number. Received ${describeValue(param)}`);
 
   let root: Sampler;
   let description: JaegerSamplerDescription | undefined;
@@ -67,7 +68,9 @@ export function createSampler(config: JaegerConfig, options: JaegerOptions): Sam
       break;
     }
     default:
-      logger.error(`initTracer: unknown sampler.type ${JSON.stringify(type)}; nothing is sampled (jaeger-client's fallback)`);
+      logger.error(
+        `initTracer: unknown sampler.type ${typeof type === 'string' ? JSON.stringify(type) : describeValue(type)}; nothing is sampled (jaeger-client's fallback)`,
+      );
       root = new AlwaysOffSampler();
       description = { type: 'const', param: false };
   }

@@ -106,6 +106,28 @@ describe('mergeEnv', () => {
     it('should leave out a JAEGER_SAMPLER_PARAM that is not a number, so initTracer reports it', () => {
       expect(mergeEnv({}, {}, { JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: 'one' }).config.sampler).toEqual({ type: 'const' });
     });
+
+    it('should read the variables for a config.sampler that is not an object, where jaeger-client throws', () => {
+      const config = { sampler: 'const' } as unknown as JaegerConfig;
+
+      expect(mergeEnv(config, {}, { JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: '1' }).config.sampler).toEqual({ type: 'const', param: 1 });
+    });
+
+    it('should leave out config values that cannot be converted to a number (a Symbol in an array, a Proxy)', () => {
+      const unconvertible = [Symbol('x')];
+      const proxy = new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('proxy trap');
+          },
+        },
+      );
+      const sampler = { type: 'remote', param: unconvertible, port: proxy, refreshIntervalMs: unconvertible } as unknown as JaegerConfig['sampler'];
+
+      expect(() => mergeEnv({ sampler }, {}, {})).not.toThrow();
+      expect(mergeEnv({ sampler }, {}, {}).config.sampler).toEqual({ type: 'remote', port: NaN, refreshIntervalMs: NaN });
+    });
   });
 
   describe('reporter', () => {
@@ -193,6 +215,12 @@ describe('mergeEnv', () => {
 
     it.each(['TRUE', ' true '])('should enable logging for JAEGER_REPORTER_LOG_SPANS=%j', (value) => {
       expect(mergeEnv({}, {}, { JAEGER_REPORTER_LOG_SPANS: value }).config.reporter?.logSpans).toBe(true);
+    });
+
+    it('should read the variables for a config.reporter that is not an object, where jaeger-client throws', () => {
+      const config = { reporter: 'reporter' } as unknown as JaegerConfig;
+
+      expect(mergeEnv(config, {}, { JAEGER_REPORTER_TIMEOUT: '100' }).config.reporter).toEqual({ timeoutMs: 100 });
     });
 
     it('should ignore the reporter variables when options.reporter is given, as jaeger-client does', () => {

@@ -54,6 +54,31 @@ class FailingShutdownExporter extends KeepingExporter {
   }
 }
 
+/** An exporter whose export never calls back, as one stuck on a dead connection. */
+class HangingExporter extends KeepingExporter {
+  override export(): void {
+    // Never calls back.
+  }
+}
+
+/** An object whose `key` getter throws, as a getter of the application's may. */
+function withThrowingGetter(key: string, properties: object = {}): Record<string, unknown> {
+  return Object.defineProperty({ ...properties }, key, {
+    enumerable: true,
+    get() {
+      throw new Error(`${key} getter`);
+    },
+  });
+}
+
+/** A Proxy that throws from every trap. */
+function throwingProxy(): Record<string, unknown> {
+  const fail = (): never => {
+    throw new Error('proxy trap');
+  };
+  return new Proxy({}, { get: fail, has: fail, ownKeys: fail, getOwnPropertyDescriptor: fail, getPrototypeOf: fail });
+}
+
 /** A jaeger-client logger that keeps what it was given. */
 interface RecordingLogger {
   readonly info: string[];
@@ -223,6 +248,46 @@ describe('initTracer', () => {
       });
     });
 
+    it('should carry a serviceName that is not a string as its description, with a warning (jaeger-client only checks it is truthy)', async () => {
+      const diagnostics = captureDiag();
+      const exporter = new KeepingExporter();
+      const tracer = initTracer({ serviceName: function checkout() {} as unknown as string, sampler: CONST_ON }, { exporter });
+
+      tracer.startSpan('op').finish();
+      await tracer.close();
+
+      expect(exporter.span('op').resource.attributes['service.name']).toBe('[Function checkout]');
+      expect(diagnostics.matching('config.serviceName should be a string; "[Function checkout]" is used')).toHaveLength(1);
+    });
+
+    it('should leave out, with a warning, options.tags it cannot read, and keep the others', async () => {
+      const diagnostics = captureDiag();
+      const exporter = new KeepingExporter();
+      const tracer = initTracer({ serviceName: 'checkout', sampler: CONST_ON }, { exporter, tags: withThrowingGetter('boom', { region: 'eu' }) });
+
+      tracer.startSpan('op').finish();
+      await tracer.close();
+
+      expect(exporter.span('op').resource.attributes).toMatchObject({ 'service.name': 'checkout', region: 'eu' });
+      expect(exporter.span('op').resource.attributes).not.toHaveProperty('boom');
+      expect(diagnostics.matching('options.tags "boom" could not be read; left out: Error: boom getter')).toHaveLength(1);
+    });
+
+    it.each<[string, unknown, string]>([
+      ['a Proxy that throws on every trap', throwingProxy(), 'options.tags could not be listed; ignored: Error: proxy trap'],
+      ['a string', 'region=eu', 'options.tags must be an object, got string; ignored'],
+    ])('should ignore, with a warning, options.tags that are %s', async (_name, tags, warning) => {
+      const diagnostics = captureDiag();
+      const exporter = new KeepingExporter();
+      const tracer = initTracer({ serviceName: 'checkout', sampler: CONST_ON }, { exporter, tags: tags as Record<string, unknown> });
+
+      tracer.startSpan('op').finish();
+      await tracer.close();
+
+      expect(Object.keys(exporter.span('op').resource.attributes)).not.toContain('0');
+      expect(diagnostics.matching(warning)).toHaveLength(1);
+    });
+
     it('should keep serviceName as service.name when a tag has the same key', async () => {
       const exporter = new KeepingExporter();
       const tracer = initTracer({ serviceName: 'checkout', sampler: CONST_ON }, { exporter, tags: { 'service.name': 'other' } });
@@ -248,6 +313,16 @@ describe('initTracer', () => {
 
       expect(expected?.message).toBe('config.serviceName must be provided');
       expect(() => initTracer(config, { exporter: new KeepingExporter() })).toThrow(new Error(expected?.message));
+    });
+
+    it('should throw the same error for a serviceName that describes as nothing (an empty array), which jaeger-client takes', () => {
+      expect(() => initTracer({ serviceName: [] as unknown as string }, { exporter: new KeepingExporter() })).toThrow(
+        new Error('config.serviceName must be provided'),
+      );
+    });
+
+    it('should take a serviceName with a lone surrogate with the default remote sampler, where jaeger-client throws a URIError', () => {
+      expect(() => tracerWith({ serviceName: 'a\uDC00b' }, { exporter: new KeepingExporter() })).not.toThrow();
     });
   });
 
@@ -291,6 +366,26 @@ describe('initTracer', () => {
 
       expect(callback).toHaveBeenCalledWith();
       await expect(tracer.close()).resolves.toBeUndefined();
+    });
+  });
+
+  describe('set-up errors', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('should leave no remote sampler polling when a step after the sampler throws', () => {
+      jest.useFakeTimers();
+      const sampler = { type: 'remote', param: 0.5, hostPort: '127.0.0.1:1', refreshIntervalMs: 60_000 };
+
+      expect(() => initTracer({ serviceName: 'checkout', sampler }, withThrowingGetter('exporter') as JaegerOptions)).toThrow('exporter getter');
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('should refuse, naming it, an options.maxDebugIdsPerSecond that is not a number (a RangeError at set-up, as for every sampler limit)', () => {
+      const options = { exporter: new KeepingExporter(), maxDebugIdsPerSecond: [Symbol('rate')] as unknown as number };
+
+      expect(() => initTracer({ serviceName: 'checkout', sampler: CONST_ON }, options)).toThrow(
+        new RangeError('maxDebugIdsPerSecond must be a number >= 0 or Infinity, got ["Symbol(rate)"]'),
+      );
     });
   });
 
@@ -715,6 +810,32 @@ describe('initTracer', () => {
       });
     });
 
+    describe('timeoutMs', () => {
+      afterEach(() => jest.useRealTimers());
+
+      it('should bound how long close() waits for an exporter that never answers (BatchSpanProcessor exportTimeoutMillis)', async () => {
+        jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+        const reporter = { timeoutMs: 1000, flushIntervalMs: 60_000 };
+        const tracer = tracerWith({ serviceName: 'checkout', sampler: CONST_ON, reporter }, { exporter: new HangingExporter() });
+        tracer.startSpan('op').finish();
+        const callback = jest.fn();
+        void tracer.close(callback);
+
+        await jest.advanceTimersByTimeAsync(999);
+        expect(callback).not.toHaveBeenCalled();
+        await jest.advanceTimersByTimeAsync(1);
+        expect(callback).toHaveBeenCalledWith(expect.objectContaining({ message: 'Timeout' }));
+      });
+
+      it('should warn about, and not use, a timeoutMs longer than Node timers can wait', () => {
+        const diagnostics = captureDiag();
+
+        tracerWith({ serviceName: 'checkout', sampler: CONST_ON, reporter: { timeoutMs: 2 ** 31 } }, { exporter: new KeepingExporter() });
+
+        expect(diagnostics.matching('reporter.timeoutMs 2147483648 is longer than timers allow (2147483647 ms); the default is used')).toHaveLength(1);
+      });
+    });
+
     describe('logSpans', () => {
       it("should log each sampled span through logger.info in jaeger-client's LoggingReporter form", async () => {
         const log = recordingLogger();
@@ -809,6 +930,25 @@ describe('initTracer', () => {
       expect(carrier['uber-trace-id']).toBeUndefined();
       expect(extracted?.toSpanId()).toBe(context.toSpanId());
       expect((extracted as JaegerSpanContext).baggage['user-id']).toBe('Fry');
+      span.finish();
+    });
+
+    it('should use the default header names, with a warning, for an options.contextKey or baggagePrefix that is not a string', () => {
+      const diagnostics = captureDiag();
+      const tracer = tracerWith(
+        { serviceName: 'checkout', sampler: CONST_ON },
+        { exporter: new KeepingExporter(), contextKey: 42 as unknown as string, baggagePrefix: throwingProxy() as unknown as string },
+      );
+      const span = sampledSpanWithBaggage(tracer);
+
+      const carrier: Record<string, string> = {};
+      tracer.inject(span.context(), opentracing.FORMAT_HTTP_HEADERS, carrier);
+
+      expect(carrier['uber-trace-id']).toBe((span.context() as JaegerSpanContext).toString());
+      expect(carrier['uberctx-user-id']).toBe('Leela%20Turanga');
+      // Two propagators (text map and HTTP headers), each told once.
+      expect(diagnostics.matching('contextKey must be a string, got 42')).toHaveLength(2);
+      expect(diagnostics.matching('baggagePrefix must be a string')).toHaveLength(2);
       span.finish();
     });
 
@@ -948,6 +1088,41 @@ describe('initTracerFromEnv', () => {
     tracers.push(initTracerFromEnv({}, { exporter: new KeepingExporter(), logger: log.logger }));
 
     expect(log.error.filter((message) => message.includes('JAEGER_REPORTER_AGENT_HOST'))).toHaveLength(1);
+  });
+
+  it('should honour JAEGER_REPORTER_TIMEOUT as the export timeout that bounds close()', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    try {
+      setEnv({ JAEGER_REPORTER_TIMEOUT: '1000' });
+      const tracer = initTracerFromEnv(
+        { serviceName: 'checkout', sampler: CONST_ON, reporter: { flushIntervalMs: 60_000 } },
+        { exporter: new HangingExporter() },
+      );
+      tracers.push(tracer);
+      tracer.startSpan('op').finish();
+      const callback = jest.fn();
+      void tracer.close(callback);
+
+      await jest.advanceTimersByTimeAsync(1000);
+
+      expect(callback).toHaveBeenCalledWith(expect.objectContaining({ message: 'Timeout' }));
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it.each<[string, JaegerConfig]>([
+    ['config.sampler', { serviceName: 'checkout', sampler: 'const' as unknown as JaegerConfig['sampler'] }],
+    ['config.reporter', { serviceName: 'checkout', reporter: 'reporter' as unknown as JaegerConfig['reporter'] }],
+  ])('should read the environment, where jaeger-client throws, when %s is not an object', async (_name, config) => {
+    setEnv({ JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: '1' });
+    const exporter = new KeepingExporter();
+    const tracer = initTracerFromEnv(config, { exporter });
+
+    tracer.startSpan('op').finish();
+    await tracer.close();
+
+    expect(exporter.names()).toEqual(['op']);
   });
 
   it('should not throw for a JAEGER_TAGS entry without =', () => {

@@ -68,6 +68,24 @@ describe('JaegerPropagator', () => {
       const propagator = new JaegerPropagator({ contextKey: '', baggagePrefix: '' });
       expect(Object.keys(inject(propagator, withBaggage(withSpan(ROOT_CONTEXT), { k: 'v' })))).toEqual(['uber-trace-id', 'uberctx-k']);
     });
+
+    it('should fall back to the defaults, with a warning, for options that are not strings, where jaeger-client throws', () => {
+      const diagnostics = captureDiag();
+      const proxy = new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('proxy trap');
+          },
+        },
+      );
+
+      const propagator = new JaegerPropagator({ contextKey: 42 as unknown as string, baggagePrefix: proxy as string });
+
+      expect(Object.keys(inject(propagator, withBaggage(withSpan(ROOT_CONTEXT), { k: 'v' })))).toEqual(['uber-trace-id', 'uberctx-k']);
+      expect(diagnostics.matching('JaegerPropagator: contextKey must be a string, got 42; "uber-trace-id" is used')).toHaveLength(1);
+      expect(diagnostics.matching('JaegerPropagator: baggagePrefix must be a string')).toHaveLength(1);
+    });
   });
 
   describe('fields', () => {

@@ -287,6 +287,14 @@ describe('JaegerSampler', () => {
     it.each([-1, NaN])('should refuse maxDebugIdsPerSecond %p at set-up', (max) => {
       expect(() => new JaegerSampler({ root: new AlwaysOnSampler(), maxDebugIdsPerSecond: max })).toThrow(RangeError);
     });
+
+    it('should refuse, with a RangeError that describes it, a maxDebugIdsPerSecond that cannot be converted to a string', () => {
+      const max = [Symbol('rate')] as unknown as number;
+
+      expect(() => new JaegerSampler({ root: new AlwaysOnSampler(), maxDebugIdsPerSecond: max })).toThrow(
+        new RangeError('maxDebugIdsPerSecond must be a number >= 0 or Infinity, got ["Symbol(rate)"]'),
+      );
+    });
   });
 
   it('should describe itself with its root sampler', () => {

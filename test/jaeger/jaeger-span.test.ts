@@ -128,6 +128,19 @@ describe('JaegerSpan', () => {
       expect(span.getBaggageItem('k')).toHaveLength(2048);
       span.finish();
     });
+
+    it('should not cut a surrogate pair in two, so that the value can still be URL-encoded on inject', () => {
+      const span = tracer.startSpan('op');
+      const value = `x${'\u{1F600}'.repeat(1500)}`;
+
+      span.setBaggageItem('k', value);
+      const carrier: Record<string, string> = {};
+      tracer.inject(span, opentracing.FORMAT_HTTP_HEADERS, carrier);
+
+      expect(span.getBaggageItem('k')).toBe(value.slice(0, 2047));
+      expect(decodeURIComponent(carrier['uberctx-k'])).toBe(value.slice(0, 2047));
+      span.finish();
+    });
   });
 
   describe('context', () => {

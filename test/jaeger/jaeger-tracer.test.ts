@@ -2,6 +2,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
 import { initTracer } from '../../src/jaeger/init-tracer';
+import type { JaegerSpan } from '../../src/jaeger/jaeger-span';
 import { JaegerSpanContext } from '../../src/jaeger/jaeger-span-context';
 import { JaegerTracer } from '../../src/jaeger/jaeger-tracer';
 import type { JaegerExtractor, JaegerInjector } from '../../src/jaeger/jaeger-tracer';
@@ -68,6 +69,14 @@ afterEach(async () => {
   diagnostics.stop();
 });
 
+/** A Proxy that throws from every trap, as hostile input can be. */
+function throwingProxy<T extends object>(target: T = {} as T): T {
+  const fail = (): never => {
+    throw new Error('proxy trap');
+  };
+  return new Proxy(target, { get: fail, has: fail, ownKeys: fail, getOwnPropertyDescriptor: fail, getPrototypeOf: fail });
+}
+
 function inject(context: opentracing.SpanContext | opentracing.Span, format: string = opentracing.FORMAT_HTTP_HEADERS): Record<string, unknown> {
   const carrier: Record<string, unknown> = {};
   tracer.inject(context, format, carrier);
@@ -75,6 +84,35 @@ function inject(context: opentracing.SpanContext | opentracing.Span, format: str
 }
 
 describe('JaegerTracer', () => {
+  describe('startSpan', () => {
+    it('should not throw when a reference throws from referencedContext(), and still start the span', async () => {
+      const reference = {
+        type: () => opentracing.REFERENCE_CHILD_OF,
+        referencedContext: () => {
+          throw new Error('referencedContext broke');
+        },
+      } as unknown as opentracing.Reference;
+
+      expect(() => tracer.startSpan('op', { references: [reference] }).finish()).not.toThrow();
+      await tracer.close();
+
+      expect(exporter.span('op').parentSpanContext).toBeUndefined();
+    });
+
+    it('should not throw when the references array is a Proxy that throws on every trap', () => {
+      expect(() => tracer.startSpan('op', { references: throwingProxy([]) }).finish()).not.toThrow();
+    });
+
+    it('should not throw when the tags cannot be read and the parent carries only a jaeger-debug-id', async () => {
+      const parent = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, { 'jaeger-debug-id': 'corr-1' });
+
+      expect(() => tracer.startSpan('op', { childOf: parent ?? undefined, tags: throwingProxy() }).finish()).not.toThrow();
+      await tracer.close();
+
+      expect(exporter.span('op')).toBeDefined();
+    });
+  });
+
   describe('inject', () => {
     it('should write the real parent span id of a child into uber-trace-id', () => {
       const root = tracer.startSpan('root');
@@ -470,6 +508,35 @@ describe('JaegerTracer', () => {
         expect(diagnostics.matching('registerExtractor')).toHaveLength(1);
         span.finish();
       });
+
+      it('should ignore, with a warning, a codec that is a Proxy, under a format that cannot be converted to a string', () => {
+        expect(() => tracer.registerInjector([Symbol('format')] as unknown as string, throwingProxy() as JaegerInjector)).not.toThrow();
+        expect(() => tracer.registerExtractor(throwingProxy() as unknown as string, throwingProxy() as JaegerExtractor)).not.toThrow();
+
+        expect(diagnostics.matching('registerInjector(["Symbol(format)"]): an injector needs')).toHaveLength(1);
+        expect(diagnostics.matching('registerExtractor([unreadable value: Error: proxy trap]): an extractor needs')).toHaveLength(1);
+      });
+
+      it('should report a throwing codec registered under a format that cannot be converted to a string', () => {
+        const format = [Symbol('format')] as unknown as string;
+        tracer.registerInjector(format, {
+          inject() {
+            throw new Error('injector broke');
+          },
+        });
+        tracer.registerExtractor(format, {
+          extract() {
+            throw new Error('extractor broke');
+          },
+        });
+        const span = tracer.startSpan('op');
+
+        expect(() => tracer.inject(span, format, {})).not.toThrow();
+        expect(tracer.extract(format, {})).toBeNull();
+        expect(diagnostics.matching('custom injector for ["Symbol(format)"] failed: Error: injector broke')).toHaveLength(1);
+        expect(diagnostics.matching('custom extractor for ["Symbol(format)"] failed: Error: extractor broke')).toHaveLength(1);
+        span.finish();
+      });
     });
   });
 
@@ -508,6 +575,46 @@ describe('JaegerTracer', () => {
 
       await expect(own.close()).resolves.toBeUndefined();
       expect(hook).toHaveBeenCalledTimes(1);
+    });
+
+    it('should make later spans record nothing, export nothing and log nothing', async () => {
+      tracer.startSpan('before close').finish();
+      await tracer.close();
+      diagnostics.messages.length = 0;
+
+      const span = tracer.startSpan('after close', { tags: { 'span.kind': 'server', k: 'v' } }) as JaegerSpan;
+      span.setTag('error', true).log({ event: 'handled' }).setBaggageItem('User_ID', 'u-1');
+      const carrier = inject(span);
+      span.finish();
+
+      expect(span.getSpan().isRecording()).toBe(false);
+      expect(carrier).toEqual({ 'uberctx-user-id': 'u-1', baggage: 'user-id=u-1' });
+      expect(exporter.getFinishedSpans().map((finished) => finished.name)).toEqual(['before close']);
+      expect(diagnostics.messages).toEqual([]);
+    });
+
+    it("should give later spans their parent's trace and baggage, so requests in flight still propagate them", async () => {
+      await tracer.close();
+      const parent = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, { 'uber-trace-id': 'abc:def:0:1', 'uberctx-tenant': 'acme' });
+
+      const child = tracer.startSpan('child', { childOf: parent ?? undefined }) as JaegerSpan;
+      const carrier = inject(child);
+      child.finish();
+
+      expect(child.getSpan().isRecording()).toBe(false);
+      expect(child.getBaggageItem('tenant')).toBe('acme');
+      expect(carrier).toMatchObject({ 'uber-trace-id': 'abc:def:0:1', 'uberctx-tenant': 'acme' });
+      expect(exporter.getFinishedSpans()).toEqual([]);
+    });
+
+    it('should make spans started while close() is still running record nothing', async () => {
+      const closing = tracer.close();
+      const span = tracer.startSpan('during close') as JaegerSpan;
+      span.finish();
+      await closing;
+
+      expect(span.getSpan().isRecording()).toBe(false);
+      expect(exporter.getFinishedSpans()).toEqual([]);
     });
 
     it('should catch a callback that throws', async () => {

@@ -73,6 +73,12 @@ describe('RateLimiter', () => {
     expect(() => new RateLimiter(rate, 1)).toThrow(/creditsPerSecond must be a finite number >= 0/);
   });
 
+  it('should refuse, with a RangeError that describes it, a rate that cannot be converted to a string', () => {
+    expect(() => new RateLimiter([Symbol('rate')] as unknown as number, 1)).toThrow(
+      new RangeError('creditsPerSecond must be a finite number >= 0, got ["Symbol(rate)"]'),
+    );
+  });
+
   it('should refuse a negative maxBalance or initialBalance at set-up', () => {
     expect(() => new RateLimiter(1, -1)).toThrow(/maxBalance/);
     expect(() => new RateLimiter(1, 1, undefined, -1)).toThrow(/initialBalance/);

@@ -200,6 +200,12 @@ describe('JaegerRemoteSampler', () => {
       expect(hit.request.method).toBe('GET');
     });
 
+    it('should send a lone surrogate in the service name as U+FFFD, where encodeURIComponent throws', async () => {
+      remote({ serviceName: 'a\uDC00b\uD800', refreshIntervalMs: 60_000 });
+      const hit = await server.waitForHit(1);
+      expect(hit.url).toBe('/sampling?service=a%EF%BF%BDb%EF%BF%BD');
+    });
+
     it('should use samplingPath', async () => {
       remote({ samplingPath: '/api/v2/sampling' });
       expect((await server.waitForHit(1)).url).toBe('/api/v2/sampling?service=checkout');
@@ -489,6 +495,12 @@ describe('JaegerRemoteSampler', () => {
       ['an initialSamplingRate above 1', { initialSamplingRate: 1.5 }, /initialSamplingRate must be a number between 0 and 1/],
     ])('should refuse %s', (_name, options, message) => {
       expect(() => remote(options as Partial<JaegerRemoteSamplerOptions>)).toThrow(message);
+    });
+
+    it('should refuse, with an error that describes it, a port that cannot be converted to a string', () => {
+      const port = [Symbol('port')] as unknown as number;
+
+      expect(() => remote({ hostPort: undefined, port })).toThrow(new RangeError('port must be an integer 1..65535, got ["Symbol(port)"]'));
     });
 
     // The address shows in the warning of a poll that fails; nothing answers a strategy there in tests.

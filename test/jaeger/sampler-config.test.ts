@@ -213,6 +213,12 @@ describe('createSampler', () => {
       expect(() => setupFor(sampler)).toThrow((expected as Error).message);
       expect((expected as Error).message).toBe(`Expecting sampler.param to be a number. Received ${String(param)}`);
     });
+
+    it('should describe a param that cannot be converted to a string in the error, where jaeger-client throws a TypeError', () => {
+      const sampler = { type: 'const', param: Object.create(null) } as unknown as JaegerSamplerConfig;
+
+      expect(() => setupFor(sampler)).toThrow(new Error('Expecting sampler.param to be a number. Received {}'));
+    });
   });
 
   describe('unknown type', () => {
@@ -223,6 +229,20 @@ describe('createSampler', () => {
 
         expect(span).toBeUndefined();
         expect(diag.matching('unknown sampler.type "lowerbound"')).toHaveLength(1);
+      } finally {
+        diag.stop();
+      }
+    });
+
+    it('should report a type that cannot be written as JSON (a cyclic object) the same way', () => {
+      const diag = captureDiag();
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      try {
+        const span = sample(setupFor({ type: cyclic as unknown as string, param: 1 }));
+
+        expect(span).toBeUndefined();
+        expect(diag.matching('unknown sampler.type {"self":"[Circular]"}')).toHaveLength(1);
       } finally {
         diag.stop();
       }
