@@ -43,13 +43,12 @@ export function contextWithSpan(ctx: Context, span: opentracing.Span | opentraci
     }
     const resolved = resolveSpanContext(span);
     if (resolved === undefined) return ctx;
-    const spanContext = resolved.getSpanContext();
-    if (!isSpanContextValid(spanContext)) {
+    if (!resolved.isValid()) {
       logger.warn('contextWithSpan: the span context has no valid trace id and span id; context unchanged');
       return ctx;
     }
     const baggage = resolved.getBaggage();
-    const result = trace.setSpanContext(ctx, spanContext);
+    const result = trace.setSpanContext(ctx, resolved.getSpanContext());
     return baggage === EMPTY_BAGGAGE ? result : propagation.setBaggage(result, baggage);
   } catch (error) {
     logger.warn(`contextWithSpan failed; context unchanged: ${describeError(error)}`);

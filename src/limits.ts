@@ -55,16 +55,21 @@ export function utf8Length(text: string): number {
 
 /** Whether a carrier value (a string, or an array of strings) is over `MAX_HEADER_VALUE_BYTES`. */
 export function isOversized(value: string | readonly string[]): boolean {
-  const texts = typeof value === 'string' ? [value] : value;
+  return exceedsUtf8Bytes(typeof value === 'string' ? [value] : value, MAX_HEADER_VALUE_BYTES);
+}
+
+/**
+ * Whether the UTF-8 length of `texts` together is over `limit`. A UTF-16 code unit is 1 to 3
+ * UTF-8 bytes (a surrogate pair: 2 units, 4 bytes), so only texts in between need counting.
+ */
+function exceedsUtf8Bytes(texts: readonly string[], limit: number): boolean {
   let units = 0;
   for (const text of texts) units += text.length;
-  // A UTF-16 code unit is 1 to 3 UTF-8 bytes (a surrogate pair: 2 units, 4 bytes), so only
-  // values in between need counting.
-  if (units * 3 <= MAX_HEADER_VALUE_BYTES) return false;
-  if (units > MAX_HEADER_VALUE_BYTES) return true;
+  if (units * 3 <= limit) return false;
+  if (units > limit) return true;
   let bytes = 0;
   for (const text of texts) bytes += utf8Length(text);
-  return bytes > MAX_HEADER_VALUE_BYTES;
+  return bytes > limit;
 }
 
 /**
@@ -76,21 +81,10 @@ export function isOversized(value: string | readonly string[]): boolean {
  * @param entries `baggage.getAllEntries()`, when the caller already has them.
  */
 export function limitBaggage(baggage: Baggage, source: string, entries: [string, BaggageEntry][] = baggage.getAllEntries()): Baggage {
-  if (entries.length > MAX_BAGGAGE_ITEMS || utf8Bound(entries) > MAX_BAGGAGE_BYTES) return keepWithinLimits(entries, source);
-  return baggage;
-}
-
-/**
- * The UTF-8 size of the entries' keys and values, or an upper bound of it: each UTF-16 code unit
- * is at most 3 bytes, so counting is needed only when that bound is over the limit.
- */
-function utf8Bound(entries: [string, BaggageEntry][]): number {
-  let units = 0;
-  for (const [key, entry] of entries) units += key.length + entry.value.length;
-  if (units * 3 <= MAX_BAGGAGE_BYTES) return units;
-  let bytes = 0;
-  for (const [key, entry] of entries) bytes += utf8Length(key) + utf8Length(entry.value);
-  return bytes;
+  if (entries.length > MAX_BAGGAGE_ITEMS) return keepWithinLimits(entries, source);
+  const texts: string[] = [];
+  for (const [key, entry] of entries) texts.push(key, entry.value);
+  return exceedsUtf8Bytes(texts, MAX_BAGGAGE_BYTES) ? keepWithinLimits(entries, source) : baggage;
 }
 
 /** Keeps, in order, the entries that fit the limits, and warns with the number dropped. */

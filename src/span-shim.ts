@@ -1,7 +1,7 @@
 import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import type { Attributes, Baggage, Context, HrTime, Link, Span, SpanContext, Tracer } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
-import { describeValue, setAttributeOn, toAttributeValue } from './attributes';
+import { describeValue, toAttributeValue } from './attributes';
 import { TAG_ERROR, TAG_SPAN_KIND } from './constants';
 import { toLogEvent } from './events';
 import { describeError, logger } from './logger';
@@ -243,8 +243,8 @@ export class SpanShim extends opentracing.Span {
   private _setTag(key: string, value: unknown): void {
     if (value === undefined || value === null) return;
     if (key === '__proto__') {
-      // Before the span exists setAttributeOn refuses it; after, the SDK's `attributes[key] = v`
-      // would replace the prototype of the span's attributes object and lose the tag.
+      // Assigned to an attributes object (ours before the span exists, the SDK's after), it would
+      // replace that object's prototype and lose the tag.
       logger.warn('the tag key "__proto__" is not allowed; the value was dropped');
       return;
     }
@@ -273,8 +273,9 @@ export class SpanShim extends opentracing.Span {
     }
     const attribute = toAttributeValue(value);
     if (attribute === undefined) return;
+    // `__proto__` was refused above, so a plain assignment is safe.
     if (this._span !== undefined) this._span.setAttribute(key, attribute);
-    else if (this._attributes !== undefined) setAttributeOn(this._attributes, key, attribute);
+    else if (this._attributes !== undefined) this._attributes[key] = attribute;
   }
 
   /** Creates the OpenTelemetry span from what was gathered since start (see the class comment). */

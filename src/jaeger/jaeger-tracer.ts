@@ -1,5 +1,5 @@
 import { INVALID_SPAN_CONTEXT, TraceFlags, createTraceState, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { Context, Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Context, Tracer, TracerProvider } from '@opentelemetry/api';
 import type * as opentracing from 'opentracing';
 import { describeValue } from '../attributes';
 import { toOtelSpanId } from '../hex-ids';
@@ -120,10 +120,15 @@ export class JaegerTracer extends TracerShim {
   }
 
   protected override _newSpan(start: SpanStart, tags: unknown): SpanShim {
-    if (this._closing !== undefined) return new JaegerSpan(this, closedSpan(start), start.baggage);
-    const span = JaegerSpan._startDeferred(this, start, tags) as JaegerSpan;
     const parent = start.root ? undefined : trace.getSpanContext(start.parentContext);
-    if (parent !== undefined && isSpanContextValid(parent)) span._setParentSpanId(parent.spanId);
+    const validParent = parent !== undefined && isSpanContextValid(parent) ? parent : undefined;
+    if (this._closing !== undefined) {
+      // Records nothing; as the OpenTelemetry API's no-op tracer does, it has its parent's span
+      // context (none for a root), so requests in flight still propagate their trace.
+      return new JaegerSpan(this, trace.wrapSpanContext(validParent ?? INVALID_SPAN_CONTEXT), start.baggage);
+    }
+    const span = JaegerSpan._startDeferred(this, start, tags) as JaegerSpan;
+    if (validParent !== undefined) span._setParentSpanId(validParent.spanId);
     return span;
   }
 
@@ -253,15 +258,6 @@ function hasMethod(value: unknown, name: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * What a closed tracer's span wraps: an OpenTelemetry span that records nothing and, as the
- * OpenTelemetry API's no-op tracer does, has its parent's span context (none for a root).
- */
-function closedSpan(start: SpanStart): Span {
-  const parent = start.root ? undefined : trace.getSpanContext(start.parentContext);
-  return trace.wrapSpanContext(parent !== undefined && isSpanContextValid(parent) ? parent : INVALID_SPAN_CONTEXT);
 }
 
 function safeCallback(callback: (error?: Error) => void, error?: Error): void {
