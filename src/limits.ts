@@ -1,6 +1,7 @@
 import { propagation } from '@opentelemetry/api';
 import type { Baggage, BaggageEntry } from '@opentelemetry/api';
 import { logger } from './logger';
+import type { BaggageEntries } from './span-context-shim';
 
 /**
  * Most baggage items extract takes from one carrier, whatever the format (W3C `baggage`,
@@ -55,6 +56,8 @@ export function utf8Length(text: string): number {
 
 /** Whether a carrier value (a string, or an array of strings) is over `MAX_HEADER_VALUE_BYTES`. */
 export function isOversized(value: string | readonly string[]): boolean {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: a usual header value needs no counting.
+  if (typeof value === 'string' && value.length * 3 <= MAX_HEADER_VALUE_BYTES) return false;
   return exceedsUtf8Bytes(typeof value === 'string' ? [value] : value, MAX_HEADER_VALUE_BYTES);
 }
 
@@ -80,29 +83,39 @@ function exceedsUtf8Bytes(texts: readonly string[], limit: number): boolean {
  * @param source names the format in the warning, e.g. `extract`.
  * @param entries `baggage.getAllEntries()`, when the caller already has them.
  */
-export function limitBaggage(baggage: Baggage, source: string, entries: [string, BaggageEntry][] = baggage.getAllEntries()): Baggage {
+export function limitBaggage(baggage: Baggage, source: string, entries: BaggageEntries = baggage.getAllEntries()): Baggage {
+  const kept = limitEntries(entries, source);
+  return kept === entries ? baggage : propagation.createBaggage(Object.fromEntries(kept));
+}
+
+/**
+ * `limitBaggage` for a list of entries: the list itself when everything fits, else a new list
+ * of the entries that fit, in order, with a `diag` warning saying how many were dropped.
+ */
+export function limitEntries(entries: BaggageEntries, source: string): BaggageEntries {
   if (entries.length > MAX_BAGGAGE_ITEMS) return keepWithinLimits(entries, source);
+  let units = 0;
+  for (const [key, entry] of entries) units += key.length + entry.value.length;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: only a long list needs counting.
+  if (units * 3 <= MAX_BAGGAGE_BYTES) return entries;
   const texts: string[] = [];
   for (const [key, entry] of entries) texts.push(key, entry.value);
-  return exceedsUtf8Bytes(texts, MAX_BAGGAGE_BYTES) ? keepWithinLimits(entries, source) : baggage;
+  return exceedsUtf8Bytes(texts, MAX_BAGGAGE_BYTES) ? keepWithinLimits(entries, source) : entries;
 }
 
 /** Keeps, in order, the entries that fit the limits, and warns with the number dropped. */
-function keepWithinLimits(entries: [string, BaggageEntry][], source: string): Baggage {
-  // No prototype, so that a received key like `__proto__` stays an ordinary entry.
-  const kept: Record<string, BaggageEntry> = Object.create(null);
-  let count = 0;
+function keepWithinLimits(entries: BaggageEntries, source: string): BaggageEntries {
+  const kept: Array<readonly [string, BaggageEntry]> = [];
   let bytes = 0;
-  for (const [key, entry] of entries) {
-    const size = utf8Length(key) + utf8Length(entry.value);
-    if (count < MAX_BAGGAGE_ITEMS && bytes + size <= MAX_BAGGAGE_BYTES) {
-      kept[key] = entry;
-      count++;
+  for (const item of entries) {
+    const size = utf8Length(item[0]) + utf8Length(item[1].value);
+    if (kept.length < MAX_BAGGAGE_ITEMS && bytes + size <= MAX_BAGGAGE_BYTES) {
+      kept.push(item);
       bytes += size;
     }
   }
-  logger.warn(`${source}: dropped ${entries.length - count} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes)`);
-  return propagation.createBaggage(kept);
+  logger.warn(`${source}: dropped ${entries.length - kept.length} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes)`);
+  return kept;
 }
 
 function isHighSurrogate(code: number): boolean {

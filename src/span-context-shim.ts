@@ -1,5 +1,5 @@
 import { INVALID_SPAN_CONTEXT, isSpanContextValid, propagation } from '@opentelemetry/api';
-import type { Baggage, Context, SpanContext } from '@opentelemetry/api';
+import type { Baggage, BaggageEntry, Context, SpanContext } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 
 /** Where a span context shim reads its OpenTelemetry span context when it is first asked. */
@@ -10,6 +10,11 @@ export interface SpanContextSource {
 
 /** Baggage with no entries; OpenTelemetry Baggage is immutable, so one instance serves all. */
 export const EMPTY_BAGGAGE: Baggage = propagation.createBaggage();
+
+/** A baggage's entries as `Baggage.getAllEntries()` lists them. */
+export type BaggageEntries = ReadonlyArray<readonly [string, BaggageEntry]>;
+
+const NO_ENTRIES: BaggageEntries = Object.freeze([]);
 
 /**
  * An OpenTracing SpanContext backed by an OpenTelemetry SpanContext and Baggage.
@@ -26,7 +31,8 @@ export const EMPTY_BAGGAGE: Baggage = propagation.createBaggage();
 export class SpanContextShim extends opentracing.SpanContext {
   private _spanContext: SpanContext | undefined;
   private _source: SpanContextSource | undefined;
-  private readonly _baggage: Baggage;
+  /** Undefined only when made from entries, until `getBaggage()` is first called. */
+  private _baggage: Baggage | undefined;
   private _valid: boolean | undefined;
   /**
    * What a tracer derived from this context, kept because the context never changes: the
@@ -36,6 +42,8 @@ export class SpanContextShim extends opentracing.SpanContext {
   _injection: { readonly owner: object; readonly context: Context } | undefined;
   /** @internal used by TracerShim */
   _asParent: { readonly owner: object; readonly context: Context } | undefined;
+  /** The baggage's entries, listed once (`getAllEntries()` copies them at each call, and the baggage never changes). */
+  private _entries: BaggageEntries | undefined;
 
   /**
    * @param spanContext the OpenTelemetry span context (hex ids, trace flags, `isRemote`).
@@ -49,6 +57,7 @@ export class SpanContextShim extends opentracing.SpanContext {
     this._valid = undefined;
     this._injection = undefined;
     this._asParent = undefined;
+    this._entries = undefined;
   }
 
   /**
@@ -79,12 +88,32 @@ export class SpanContextShim extends opentracing.SpanContext {
 
   /** The OpenTelemetry Baggage of this context (immutable). */
   getBaggage(): Baggage {
+    this._baggage ??= propagation.createBaggage(Object.fromEntries(this._entries as BaggageEntries));
     return this._baggage;
+  }
+
+  /** @internal The baggage's entries, listed once: see `_entries`. Do not modify them. */
+  _baggageEntries(): BaggageEntries {
+    this._entries ??= this._baggage === EMPTY_BAGGAGE ? NO_ENTRIES : (this._baggage as Baggage).getAllEntries();
+    return this._entries;
+  }
+
+  /**
+   * Gives this new context the baggage `entries` instead of its Baggage, which is then made only
+   * when someone asks for it (`getBaggage()`): extract has the entries at hand, and a context
+   * that is only passed on never needs the OpenTelemetry object. @internal used by extract
+   */
+  _useEntries(entries: BaggageEntries): this {
+    this._baggage = entries.length === 0 ? EMPTY_BAGGAGE : undefined;
+    this._entries = entries;
+    return this;
   }
 
   /** The value of baggage item `key`, or `undefined` when there is none. */
   getBaggageItem(key: string): string | undefined {
-    return this._baggage.getEntry(key)?.value;
+    if (this._baggage !== undefined) return this._baggage.getEntry(key)?.value;
+    for (const [name, entry] of this._entries as BaggageEntries) if (name === key) return entry.value;
+    return undefined;
   }
 
   /** The trace id as 32 lower-case hex characters (OpenTelemetry form, not zero-stripped). */

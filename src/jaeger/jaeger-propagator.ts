@@ -1,7 +1,7 @@
-import { TraceFlags, createTraceState, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import { INVALID_SPANID, INVALID_TRACEID, TraceFlags, createTraceState, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
 import type { Baggage, BaggageEntry, Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter, TraceState } from '@opentelemetry/api';
 import { describeValue } from '../attributes';
-import { toOtelSpanId, toOtelTraceId } from '../hex-ids';
+import { toOtelSpanId } from '../hex-ids';
 import { describeError, logger } from '../logger';
 import {
   JAEGER_BAGGAGE_HEADER,
@@ -16,10 +16,15 @@ import {
   JAEGER_SAMPLED_FLAG,
   JAEGER_TRACE_HEADER,
 } from './constants';
-import { MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized, limitBaggage } from '../limits';
+import { MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized, limitEntries } from '../limits';
+import type { BaggageEntries } from '../span-context-shim';
 
-const HEX_SPAN_ID = /^[0-9a-f]{1,16}$/i;
-const HEX_FLAGS = /^[0-9a-f]{1,2}$/i;
+// `uber-trace-id` as jaeger-client writes it: lower-case hex trace id, span id, parent span id,
+// flags. Other values are trimmed and lower-cased, then tested again.
+// The field widths (at most 32, 16, 16, 2 digits) are checked after it: bounded repeats make the
+// expression slower.
+const TRACE_HEADER = /^[0-9a-f]+:[0-9a-f]+:[0-9a-f]+:[0-9a-f]{1,2}$/;
+const ZEROS = '0'.repeat(32);
 // RFC 9110 section 5.6.2 `token`: what Node's `setHeader` and fetch's `Headers` accept as a name.
 const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/i;
 
@@ -96,6 +101,12 @@ export class JaegerPropagator implements TextMapPropagator {
   private readonly _urlEncoding: boolean;
   private readonly _contextKey: string;
   private readonly _baggagePrefix: string;
+  /**
+   * Carrier key of each baggage key written so far in HTTP-header mode, `undefined` when it is
+   * not a valid header name: baggage keys are few and repeat on every request, so the name is
+   * built and checked once. At most `MAX_CACHED_NAMES` keys.
+   */
+  private readonly _headerNames = new Map<string, string | undefined>();
 
   constructor(options: JaegerPropagatorOptions = {}) {
     this._urlEncoding = options?.urlEncoding === true;
@@ -114,19 +125,26 @@ export class JaegerPropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     try {
       const spanContext = trace.getSpanContext(context);
-      if (spanContext !== undefined && isSpanContextValid(spanContext)) {
-        const parentSpanId = getJaegerParentSpanId(context, spanContext.spanId);
-        setter.set(carrier, this._contextKey, formatTraceHeader(spanContext, parentSpanId));
-      }
-      const baggage = propagation.getBaggage(context);
-      if (baggage === undefined) return;
-      for (const [key, entry] of baggage.getAllEntries()) {
-        const header = this._baggageHeader(key, entry.value);
-        if (header !== undefined) setter.set(carrier, header[0], header[1]);
-      }
+      const header =
+        spanContext !== undefined && isSpanContextValid(spanContext)
+          ? formatTraceHeader(spanContext, getJaegerParentSpanId(context, spanContext.spanId))
+          : undefined;
+      this._write(header, propagation.getBaggage(context)?.getAllEntries(), carrier, setter);
     } catch (error) {
       logger.warn(`jaeger inject stopped: ${describeError(error)}`);
     }
+  }
+
+  /**
+   * Writes a formatted `uber-trace-id` value (none for an invalid span context) and the baggage
+   * entries (`Baggage.getAllEntries()`), as `inject` does; the part `inject` shares with `JaegerTracer`, which calls it
+   * without building an OpenTelemetry Context. Throws what the setter throws.
+   * @internal
+   */
+  _write(traceHeader: string | undefined, entries: BaggageEntries | undefined, carrier: unknown, setter: TextMapSetter): void {
+    if (traceHeader !== undefined) setter.set(carrier, this._contextKey, traceHeader);
+    if (entries === undefined) return;
+    for (const [key, entry] of entries) this._writeItem(key, entry.value, carrier, setter);
   }
 
   /**
@@ -160,14 +178,39 @@ export class JaegerPropagator implements TextMapPropagator {
   }
 
   private _extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    const found = this._read(carrier, getter);
+    if (found === undefined) return context;
+    let result = context;
+    const { received, debugId, items } = found;
+    if (received !== undefined) {
+      result = trace.setSpanContext(result, received.spanContext);
+      if (received.parentSpanId !== undefined) {
+        result = setJaegerParentSpanId(result, received.spanContext.spanId, received.parentSpanId);
+      }
+    }
+    if (debugId) result = result.setValue(JAEGER_DEBUG_ID_KEY, debugId);
+    if (items !== undefined) {
+      result = propagation.setBaggage(result, mergeBaggage(propagation.getBaggage(context), items));
+    }
+    return result;
+  }
+
+  /**
+   * Reads what the carrier holds in the Jaeger format (see `extract` for the rules), or
+   * `undefined` when the getter lists no keys; the part `extract` shares with `JaegerTracer`,
+   * which calls it without building an OpenTelemetry Context. Baggage items are not limited
+   * yet. Throws what `getter.keys` throws.
+   * @internal
+   */
+  _read(carrier: unknown, getter: TextMapGetter): JaegerCarrierContent | undefined {
     const keys: unknown = getter.keys(carrier);
     if (!Array.isArray(keys)) {
       logger.warn('jaeger extract: the getter returned no key list, the carrier was ignored');
-      return context;
+      return undefined;
     }
     let received: ReceivedTraceHeader | undefined;
     let debugId: string | undefined;
-    const items = new Map<string, string>();
+    let items: Map<string, string> | undefined;
     for (const key of keys) {
       if (typeof key !== 'string') continue;
       // Same order of tests as jaeger-client, which matters when a custom prefix overlaps a name.
@@ -184,27 +227,14 @@ export class JaegerPropagator implements TextMapPropagator {
         if (value !== undefined) debugId = this._decode(value);
       } else if (lowerKey === JAEGER_BAGGAGE_HEADER) {
         const value = readValue(getter, carrier, key, true);
-        if (value !== undefined) parseCommaSeparatedBaggage(items, this._decode(value));
+        if (value !== undefined) parseCommaSeparatedBaggage((items ??= new Map()), this._decode(value));
       } else if (lowerKey.startsWith(this._baggagePrefix)) {
         const value = readValue(getter, carrier, key, false);
         const itemKey = key.substring(this._baggagePrefix.length);
-        if (value !== undefined && itemKey !== '') items.set(itemKey, this._decode(value));
+        if (value !== undefined && itemKey !== '') (items ??= new Map()).set(itemKey, this._decode(value));
       }
     }
-
-    let result = context;
-    if (received !== undefined) {
-      result = trace.setSpanContext(result, received.spanContext);
-      if (received.parentSpanId !== undefined) {
-        result = setJaegerParentSpanId(result, received.spanContext.spanId, received.parentSpanId);
-      }
-    }
-    if (debugId) result = result.setValue(JAEGER_DEBUG_ID_KEY, debugId);
-    if (items.size > 0) {
-      const baggage = limitBaggage(mergeBaggage(propagation.getBaggage(context), items), 'jaeger extract');
-      result = propagation.setBaggage(result, baggage);
-    }
-    return result;
+    return { received, debugId, items: items !== undefined && items.size > 0 ? items : undefined };
   }
 
   private _decode(value: string): string {
@@ -217,36 +247,66 @@ export class JaegerPropagator implements TextMapPropagator {
     }
   }
 
-  /** The carrier entry for one baggage item, or `undefined` (with a warning) when it is unsafe. */
-  private _baggageHeader(key: string, value: unknown): [string, string] | undefined {
+  /** Writes one baggage item; drops it with a warning when it cannot be written safely. */
+  private _writeItem(key: string, value: unknown, carrier: unknown, setter: TextMapSetter): void {
     const text = toText(value);
     if (key === '' || text === undefined) {
       logger.warn('jaeger inject: dropped a baggage item with an empty key or a non-string value');
-      return undefined;
+      return;
     }
-    const name = this._baggagePrefix + key;
-    const dropped = `jaeger inject: dropped baggage item ${JSON.stringify(key)}`;
     if (this._urlEncoding) {
-      if (!HTTP_TOKEN.test(name)) {
-        logger.warn(`${dropped}: not a valid HTTP header name`);
-        return undefined;
+      const name = this._headerName(key);
+      if (name === undefined) {
+        logger.warn(`${dropped(key)}: not a valid HTTP header name`);
+        return;
       }
+      let encoded: string;
       try {
-        return [name, encodeURIComponent(text)];
+        encoded = encodeURIComponent(text);
       } catch {
         // encodeURIComponent throws on a lone surrogate; jaeger-client lets that escape.
-        logger.warn(`${dropped}: its value is not valid UTF-16`);
-        return undefined;
+        logger.warn(`${dropped(key)}: its value is not valid UTF-16`);
+        return;
       }
+      setter.set(carrier, name, encoded);
+      return;
     }
+    const name = this._baggagePrefix + key;
     if (breaksHeader(name) || breaksHeader(text)) {
       // Dropped rather than escaped: a text-map reader does not decode, so an escape would arrive
       // as a different value anyway, and indistinguishable from a value that contained it.
-      logger.warn(`${dropped}: CR, LF or NUL in key or value`);
-      return undefined;
+      logger.warn(`${dropped(key)}: CR, LF or NUL in key or value`);
+    } else {
+      setter.set(carrier, name, text);
     }
-    return [name, text];
   }
+
+  /** The carrier key of baggage key `key` in HTTP-header mode, or `undefined` when it is no valid header name. */
+  private _headerName(key: string): string | undefined {
+    const known = this._headerNames.get(key);
+    if (known !== undefined || this._headerNames.has(key)) return known;
+    const name = this._baggagePrefix + key;
+    const valid = HTTP_TOKEN.test(name) ? name : undefined;
+    if (this._headerNames.size < MAX_CACHED_NAMES) this._headerNames.set(key, valid);
+    return valid;
+  }
+}
+
+/** Bound of `JaegerPropagator`'s header-name cache, so that keys chosen by callers cannot grow it without end. */
+const MAX_CACHED_NAMES = 256;
+
+function dropped(key: string): string {
+  return `jaeger inject: dropped baggage item ${JSON.stringify(key)}`;
+}
+
+/** What one carrier holds in the Jaeger format (`JaegerPropagator._read`). @internal */
+export interface JaegerCarrierContent {
+  /** The valid `uber-trace-id`, if any (the last valid one). */
+  readonly received: ReceivedTraceHeader | undefined;
+  /** The `jaeger-debug-id` value, decoded. */
+  readonly debugId: string | undefined;
+  /** Baggage items from `uberctx-*` and `jaeger-baggage`, decoded; `undefined` when none. */
+  readonly items: Map<string, string> | undefined;
 }
 
 /**
@@ -260,28 +320,36 @@ function carrierKeyOption(name: string, value: unknown, fallback: string): strin
   return fallback;
 }
 
-/** A parsed `uber-trace-id` value. */
-interface ReceivedTraceHeader {
+/** A parsed `uber-trace-id` value. @internal */
+export interface ReceivedTraceHeader {
   readonly spanContext: SpanContext;
   /** 16 lower-case hex characters; `undefined` for parent `0`. */
   readonly parentSpanId: string | undefined;
 }
 
 /**
- * Parses `{trace-id}:{span-id}:{parent-span-id}:{flags}`. jaeger-client validates each field with
- * `parseInt(x, 16)`, which accepts `abcxyz` as `abc` and `-1`; here each field must be hex and
- * fit its width, and a zero span id is refused too, as OpenTelemetry cannot represent it.
+ * Parses `{trace-id}:{span-id}:{parent-span-id}:{flags}`, with white space around it ignored.
+ * jaeger-client validates each field with `parseInt(x, 16)`, which accepts `abcxyz` as `abc` and
+ * `-1`; here each field must be hex and fit its width, and a zero span id is refused too, as
+ * OpenTelemetry cannot represent it. One anchored regular expression checks the whole value.
  */
 function parseTraceHeader(value: string): ReceivedTraceHeader | undefined {
-  const parts = value.trim().split(':');
-  if (parts.length !== 4) return undefined;
-  const [traceIdHex, spanIdHex, parentIdHex, flagsHex] = parts;
-  const traceId = toOtelTraceId(traceIdHex);
-  const spanId = toOtelSpanId(spanIdHex);
-  // The parent may be `0` (a root), so only its syntax is checked here.
-  if (traceId === undefined || spanId === undefined || !HEX_SPAN_ID.test(parentIdHex) || !HEX_FLAGS.test(flagsHex)) {
-    return undefined;
+  let text = value;
+  if (!TRACE_HEADER.test(text)) {
+    text = value.trim().toLowerCase();
+    if (!TRACE_HEADER.test(text)) return undefined;
   }
+  // Four fields for certain now: slices rather than a capturing match, which costs more.
+  const end1 = text.indexOf(':');
+  const end2 = text.indexOf(':', end1 + 1);
+  const end3 = text.indexOf(':', end2 + 1);
+  if (end1 > 32 || end2 - end1 > 17 || end3 - end2 > 17) return undefined;
+  const traceId = padHex(text.slice(0, end1), 32);
+  const spanId = padHex(text.slice(end1 + 1, end2), 16);
+  // All zeros is OpenTelemetry's invalid id; the parent may be `0`, a root.
+  if (traceId === INVALID_TRACEID || spanId === INVALID_SPANID) return undefined;
+  const parentSpanId = padHex(text.slice(end2 + 1, end3), 16);
+  const flagsHex = text.slice(end3 + 1);
 
   const flags = parseInt(flagsHex, 16);
   const debug = (flags & JAEGER_DEBUG_FLAG) !== 0;
@@ -294,15 +362,19 @@ function parseTraceHeader(value: string): ReceivedTraceHeader | undefined {
     traceState = (traceState ?? createTraceState()).set(JAEGER_FIREHOSE_TRACE_STATE_KEY, '1');
   }
 
-  const parentSpanId = toOtelSpanId(parentIdHex);
   const spanContext: SpanContext = {
     traceId,
     spanId,
     traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
     isRemote: true,
-    ...(traceState !== undefined && { traceState }),
   };
-  return { spanContext, parentSpanId };
+  if (traceState !== undefined) spanContext.traceState = traceState;
+  return { spanContext, parentSpanId: parentSpanId === INVALID_SPANID ? undefined : parentSpanId };
+}
+
+/** A hex id left-padded with zeros to `width` digits. */
+function padHex(hex: string, width: number): string {
+  return hex.length === width ? hex : ZEROS.slice(0, width - hex.length) + hex;
 }
 
 /** Writes the span context like jaeger-client's `SpanContext.toString()`. */
@@ -320,7 +392,10 @@ export function formatTraceHeader(spanContext: SpanContext, parentSpanId: string
 
 /** jaeger-client's `Utils.removeLeadingZeros` on a lower-cased id: keeps at least one digit. */
 export function stripLeadingZeros(id: string): string {
-  return id.toLowerCase().replace(/^0+(?=.)/, '');
+  let start = 0;
+  while (start < id.length - 1 && id.charCodeAt(start) === 0x30) start++;
+  const stripped = start === 0 ? id : id.slice(start);
+  return stripped.toLowerCase();
 }
 
 /**
@@ -372,10 +447,20 @@ function toText(value: unknown): string | undefined {
   }
 }
 
+/**
+ * `existing` with `items` added (an item replaces an entry of the same key, in its place), within
+ * the extract limits (`limitEntries`, which drops the last entries first).
+ */
 function mergeBaggage(existing: Baggage | undefined, items: Map<string, string>): Baggage {
-  // No prototype, so that a received key like `__proto__` stays an ordinary entry.
-  const entries: Record<string, BaggageEntry> = Object.create(null);
-  for (const [key, entry] of existing?.getAllEntries() ?? []) entries[key] = entry;
-  for (const [key, value] of items) entries[key] = { value };
-  return propagation.createBaggage(entries);
+  const merged = new Map<string, BaggageEntry>(existing?.getAllEntries());
+  for (const [key, value] of items) merged.set(key, { value });
+  // `Object.fromEntries` defines properties, so a received key like `__proto__` stays an entry.
+  return propagation.createBaggage(Object.fromEntries(limitEntries([...merged], 'jaeger extract')));
+}
+
+/** Received baggage items as baggage entries, in order. */
+export function itemEntries(items: Map<string, string>): Array<[string, BaggageEntry]> {
+  const entries: Array<[string, BaggageEntry]> = [];
+  for (const [key, value] of items) entries.push([key, { value }]);
+  return entries;
 }

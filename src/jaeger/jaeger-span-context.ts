@@ -19,6 +19,7 @@ import { formatTraceHeader, stripLeadingZeros } from './jaeger-propagator';
 export class JaegerSpanContext extends SpanContextShim {
   private _parentSpanId: string | undefined;
   private _debugId: string | undefined;
+  private _traceHeader: string | undefined;
 
   /**
    * @param spanContext the OpenTelemetry span context.
@@ -30,6 +31,7 @@ export class JaegerSpanContext extends SpanContextShim {
     super(spanContext, baggage);
     this._parentSpanId = parentSpanId;
     this._debugId = debugId;
+    this._traceHeader = undefined;
   }
 
   /** @internal used by JaegerSpan: ids read from the span on first use. */
@@ -89,6 +91,8 @@ export class JaegerSpanContext extends SpanContextShim {
 
   /** `{trace-id}:{span-id}:{parent-span-id}:{flags}`, as jaeger-client's `toString()`. */
   override toString(): string {
-    return formatTraceHeader(this.getSpanContext(), this._parentSpanId);
+    // Made once, as jaeger-client keeps its id strings: the context never changes.
+    this._traceHeader ??= formatTraceHeader(this.getSpanContext(), this._parentSpanId);
+    return this._traceHeader;
   }
 }

@@ -1,7 +1,8 @@
 import { INVALID_SPAN_CONTEXT, TraceFlags, createTraceState, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { Context, Tracer, TracerProvider } from '@opentelemetry/api';
-import type * as opentracing from 'opentracing';
+import type { Context, TextMapPropagator, TextMapSetter, Tracer, TracerProvider } from '@opentelemetry/api';
+import * as opentracing from 'opentracing';
 import { describeValue } from '../attributes';
+import { isTextMapCarrier, textMapGetter } from '../carrier';
 import { toOtelSpanId } from '../hex-ids';
 import { describeError, logger } from '../logger';
 import { resolveSpanContext } from '../references';
@@ -11,7 +12,8 @@ import type { SpanShim, SpanStart } from '../span-shim';
 import { TracerShim } from '../tracer-shim';
 import type { TracerShimOptions } from '../tracer-shim';
 import { JAEGER_DEBUG_ID_HEADER, JAEGER_DEBUG_ID_KEY, JAEGER_DEBUG_TRACE_STATE_KEY } from './constants';
-import { getJaegerParentSpanId, setJaegerParentSpanId } from './jaeger-propagator';
+import { limitEntries } from '../limits';
+import { JaegerPropagator, formatTraceHeader, getJaegerParentSpanId, itemEntries, setJaegerParentSpanId } from './jaeger-propagator';
 import { JaegerSpan } from './jaeger-span';
 import { JaegerSpanContext } from './jaeger-span-context';
 
@@ -55,6 +57,9 @@ export class JaegerTracer extends TracerShim {
   private readonly _injectors = new Map<string, JaegerInjector>();
   private readonly _extractors = new Map<string, JaegerExtractor>();
   private _closing: Promise<void> | undefined;
+  // The configured propagator of each text format when it is this package's JaegerPropagator.
+  private readonly _jaegerTextMap: JaegerPropagator | undefined;
+  private readonly _jaegerHttpHeaders: JaegerPropagator | undefined;
 
   /**
    * @param provider the provider spans come from; `close()` shuts it down. A bare Tracer is
@@ -65,6 +70,8 @@ export class JaegerTracer extends TracerShim {
     super(provider, options);
     this._provider = typeof (provider as ClosableTracerProvider).shutdown === 'function' ? (provider as ClosableTracerProvider) : undefined;
     this._onClose = options.onClose ?? [];
+    this._jaegerTextMap = asJaegerPropagator(options.textMapPropagator);
+    this._jaegerHttpHeaders = asJaegerPropagator(options.httpHeadersPropagator);
   }
 
   /**
@@ -132,9 +139,19 @@ export class JaegerTracer extends TracerShim {
     return span;
   }
 
+  /**
+   * Custom injectors first. When the format's propagator is a `JaegerPropagator` alone, the
+   * span context is written straight from the `JaegerSpanContext`, without building an
+   * OpenTelemetry Context for the propagator API: the same fields and rules as
+   * `JaegerPropagator.inject`, at the cost jaeger-client users expect of their inject.
+   */
   protected override _inject(spanContext: opentracing.SpanContext, format: string, carrier: unknown): void {
     const injector = this._injectors.get(format);
-    if (injector === undefined) return super._inject(spanContext, format, carrier);
+    if (injector === undefined) {
+      const jaeger = this._jaegerPropagator(format);
+      if (jaeger === undefined || !isTextMapCarrier(carrier)) return super._inject(spanContext, format, carrier);
+      return injectJaeger(jaeger, spanContext, carrier);
+    }
     try {
       const resolved = resolveSpanContext(spanContext);
       if (resolved === undefined) return;
@@ -144,9 +161,14 @@ export class JaegerTracer extends TracerShim {
     }
   }
 
+  /** Custom extractors first; a `JaegerPropagator` alone is read straight into a `JaegerSpanContext` (see `_inject`). */
   protected override _extract(format: string, carrier: unknown): SpanContextShim | null {
     const extractor = this._extractors.get(format);
-    if (extractor === undefined) return super._extract(format, carrier);
+    if (extractor === undefined) {
+      const jaeger = this._jaegerPropagator(format);
+      if (jaeger === undefined || !isTextMapCarrier(carrier)) return super._extract(format, carrier);
+      return extractJaeger(jaeger, carrier);
+    }
     try {
       const extracted = extractor.extract(carrier);
       if (extracted === null || extracted === undefined) return null;
@@ -172,14 +194,19 @@ export class JaegerTracer extends TracerShim {
   protected override _contextFromExtraction(extracted: Context): SpanContextShim | null {
     const core = super._contextFromExtraction(extracted);
     const debugId = extracted.getValue(JAEGER_DEBUG_ID_KEY);
-    const spanContext = core?.getSpanContext() ?? { ...INVALID_SPAN_CONTEXT, isRemote: true };
     if (core === null && typeof debugId !== 'string') return null;
+    const spanContext = core?.getSpanContext() ?? REMOTE_INVALID_SPAN_CONTEXT;
     return new JaegerSpanContext(
       spanContext,
       core?.getBaggage() ?? EMPTY_BAGGAGE,
       getJaegerParentSpanId(extracted, spanContext.spanId),
       typeof debugId === 'string' ? debugId : undefined,
     );
+  }
+
+  private _jaegerPropagator(format: string): JaegerPropagator | undefined {
+    if (format === opentracing.FORMAT_HTTP_HEADERS) return this._jaegerHttpHeaders;
+    return format === opentracing.FORMAT_TEXT_MAP ? this._jaegerTextMap : undefined;
   }
 
   private async _close(): Promise<void> {
@@ -202,6 +229,58 @@ export class JaegerTracer extends TracerShim {
       logger.error(`close: ${errors.map(describeError).join('; ')}`);
       throw errors[0] instanceof Error ? errors[0] : new Error(describeError(errors[0]));
     }
+  }
+}
+
+const REMOTE_INVALID_SPAN_CONTEXT = Object.freeze({ ...INVALID_SPAN_CONTEXT, isRemote: true });
+
+/** The propagator itself when it is exactly this package's JaegerPropagator (not a subclass, which may change its rules). */
+function asJaegerPropagator(propagator: TextMapPropagator | undefined): JaegerPropagator | undefined {
+  return propagator instanceof JaegerPropagator && Object.getPrototypeOf(propagator) === JaegerPropagator.prototype ? propagator : undefined;
+}
+
+/**
+ * Writes straight into the carrier: what the JaegerPropagator produces cannot break a header
+ * (ids are hex; baggage items with CR, LF or NUL, or that make no header name, are dropped by
+ * it), so the checks of the core's text-map setter would find nothing.
+ */
+const directSetter: TextMapSetter<Record<string, unknown>> = {
+  set(carrier, key, value) {
+    carrier[key] = value;
+  },
+};
+
+/** `JaegerTracer._inject` for a JaegerPropagator alone: the same rules as `TracerShim._inject`, never throws. */
+function injectJaeger(propagator: JaegerPropagator, spanContext: unknown, carrier: Record<string, unknown>): void {
+  try {
+    const resolved = resolveSpanContext(spanContext);
+    if (resolved === undefined) return;
+    let header: string | undefined;
+    if (resolved.isValid()) header = resolved instanceof JaegerSpanContext ? resolved.toString() : formatTraceHeader(resolved.getSpanContext(), undefined);
+    propagator._write(header, resolved._baggageEntries(), carrier, directSetter);
+  } catch (error) {
+    logger.warn(`inject failed: ${describeError(error)}`);
+  }
+}
+
+/**
+ * `JaegerTracer._extract` for a JaegerPropagator alone: the same result as extracting through
+ * the propagator API (limits, remote span context, received parent id, debug id container),
+ * without the OpenTelemetry Context in between. Never throws.
+ */
+function extractJaeger(propagator: JaegerPropagator, carrier: Record<string, unknown>): JaegerSpanContext | null {
+  try {
+    const found = propagator._read(carrier, textMapGetter);
+    if (found === undefined) return null;
+    const { received, debugId, items } = found;
+    if (received === undefined && items === undefined && !debugId) return null;
+    const spanContext = received?.spanContext ?? REMOTE_INVALID_SPAN_CONTEXT;
+    if (items === undefined) return new JaegerSpanContext(spanContext, EMPTY_BAGGAGE, received?.parentSpanId, debugId || undefined);
+    const extracted = new JaegerSpanContext(spanContext, EMPTY_BAGGAGE, received?.parentSpanId, debugId || undefined);
+    return extracted._useEntries(limitEntries(itemEntries(items), 'jaeger extract'));
+  } catch (error) {
+    logger.warn(`extract failed: ${describeError(error)}`);
+    return null;
   }
 }
 

@@ -1,0 +1,218 @@
+import fc from 'fast-check';
+import { diag } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import * as opentracing from 'opentracing';
+import { JaegerPropagator } from '../../src/jaeger/jaeger-propagator';
+import { JaegerSpanContext } from '../../src/jaeger/jaeger-span-context';
+import { JaegerTracer } from '../../src/jaeger/jaeger-tracer';
+import type { SpanContextShim } from '../../src/span-context-shim';
+import { captureDiag } from '../helpers/diag';
+import type { DiagCapture } from '../helpers/diag';
+import { anyValue, carrier, textCarrier, uberTraceId } from '../property/arbitraries';
+
+// JaegerTracer writes and reads a JaegerPropagator that stands alone straight from and into its
+// span contexts, without the OpenTelemetry propagation API (jaeger-tracer.ts, `injectJaeger` /
+// `extractJaeger`). A subclass of JaegerPropagator goes through the API, so the two paths are
+// compared here on the same input: they must give the same contexts and write the same carriers.
+const SEED = 0x5eed_0500;
+
+/** Carriers in the Jaeger format: any mix of its headers, in any case, with valid and broken values. */
+const jaegerCarrier: fc.Arbitrary<Record<string, unknown>> = fc
+  .record(
+    {
+      trace: fc.tuple(fc.constantFrom('uber-trace-id', 'Uber-Trace-Id', 'UBER-TRACE-ID'), uberTraceId),
+      debugId: fc.tuple(fc.constantFrom('jaeger-debug-id', 'Jaeger-Debug-Id'), fc.oneof(fc.string({ maxLength: 8 }), fc.constant('abc%20def'))),
+      items: fc.array(
+        fc.tuple(
+          fc.constantFrom('uberctx-', 'UberCtx-'),
+          fc.string({ maxLength: 8 }),
+          fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('a%2Fb', '%E0%A4%A', '42')),
+        ),
+      ),
+      list: fc.tuple(
+        fc.constantFrom('jaeger-baggage', 'Jaeger-Baggage'),
+        fc.oneof(fc.string({ maxLength: 16 }), fc.constantFrom('k1=v1, k2=v2', 'a=1,,b=2=3, =4')),
+      ),
+    },
+    { requiredKeys: [] },
+  )
+  .map(({ trace, debugId, items, list }) => {
+    const headers: Record<string, unknown> = {};
+    if (trace !== undefined) headers[trace[0]] = trace[1];
+    if (debugId !== undefined) headers[debugId[0]] = debugId[1];
+    for (const [prefix, key, value] of items ?? []) headers[prefix + key] = value;
+    if (list !== undefined) headers[list[0]] = list[1];
+    return headers;
+  });
+
+/** Same rules, but a subclass: JaegerTracer then uses the OpenTelemetry propagation API. */
+class ThroughTheApi extends JaegerPropagator {}
+
+function tracers(urlEncoding: boolean): { direct: JaegerTracer; api: JaegerTracer } {
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] });
+  return {
+    direct: new JaegerTracer(provider, {
+      httpHeadersPropagator: new JaegerPropagator({ urlEncoding }),
+      textMapPropagator: new JaegerPropagator({ urlEncoding }),
+    }),
+    api: new JaegerTracer(provider, { httpHeadersPropagator: new ThroughTheApi({ urlEncoding }), textMapPropagator: new ThroughTheApi({ urlEncoding }) }),
+  };
+}
+
+/** Everything an extracted context says, in a form `toEqual` compares. */
+function picture(context: SpanContextShim | null): unknown {
+  if (context === null) return null;
+  if (!(context instanceof JaegerSpanContext)) return { notJaeger: true };
+  const spanContext = context.getSpanContext();
+  const entries = context
+    .getBaggage()
+    .getAllEntries()
+    .map(([key, entry]) => [key, entry.value])
+    .sort();
+  return {
+    traceId: spanContext.traceId,
+    spanId: spanContext.spanId,
+    traceFlags: spanContext.traceFlags,
+    isRemote: spanContext.isRemote,
+    flags: context.flags,
+    parent: context.getParentSpanId(),
+    debugId: context.debugId,
+    header: context.toString(),
+    entries,
+    items: entries.map(([key]) => [key, context.getBaggageItem(key)]),
+  };
+}
+
+function sortedCarrier(written: Record<string, unknown>): unknown {
+  return Object.entries(written).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+describe('JaegerTracer with a JaegerPropagator alone (the direct path)', () => {
+  let captured: DiagCapture;
+
+  beforeEach(() => {
+    captured = captureDiag();
+  });
+
+  afterAll(() => diag.disable());
+
+  it('extracts from any carrier what the propagation API gives, and injects it back the same', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof({ weight: 3, arbitrary: jaegerCarrier }, { weight: 1, arbitrary: textCarrier }, { weight: 1, arbitrary: carrier }),
+        fc.boolean(),
+        fc.constantFrom(opentracing.FORMAT_HTTP_HEADERS, opentracing.FORMAT_TEXT_MAP),
+        (source, urlEncoding, format) => {
+          const { direct, api } = tracers(urlEncoding);
+          const viaDirect = direct.extract(format, source);
+          const viaApi = api.extract(format, source);
+          expect(picture(viaDirect)).toEqual(picture(viaApi));
+          if (viaDirect === null || viaApi === null) return;
+          const writtenDirect: Record<string, unknown> = {};
+          const writtenApi: Record<string, unknown> = {};
+          direct.inject(viaDirect, format, writtenDirect);
+          api.inject(viaApi, format, writtenApi);
+          expect(sortedCarrier(writtenDirect)).toEqual(sortedCarrier(writtenApi));
+        },
+      ),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it("injects a span's context, with any baggage, as the propagation API does", () => {
+    const baggageKey = fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('tenant', 'User_ID', 'a b', 'x\r\ny', '__proto__', 'ключ'));
+    const baggageValue = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('\ud800', 'a%20b', 'line\nbreak', '😀'), anyValue);
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(fc.tuple(baggageKey, baggageValue), { maxLength: 6 }), fc.boolean(), (urlEncoding, items, asChild) => {
+        const { direct } = tracers(urlEncoding);
+        const apiTracer = tracers(urlEncoding).api;
+        const parent = direct.startSpan('parent');
+        const span = asChild ? direct.startSpan('child', { childOf: parent }) : parent;
+        for (const [key, value] of items) span.setBaggageItem(key, value as string);
+        const writtenDirect: Record<string, unknown> = {};
+        const writtenApi: Record<string, unknown> = {};
+        direct.inject(span.context(), opentracing.FORMAT_HTTP_HEADERS, writtenDirect);
+        apiTracer.inject(span.context(), opentracing.FORMAT_HTTP_HEADERS, writtenApi);
+        expect(sortedCarrier(writtenDirect)).toEqual(sortedCarrier(writtenApi));
+        span.finish();
+        parent.finish();
+      }),
+      { seed: SEED + 1, numRuns: 200 },
+    );
+  });
+
+  it('never throws for bad span contexts and carriers, and says why through diag', () => {
+    const { direct } = tracers(true);
+    const frozen = Object.freeze({});
+    for (const bad of [null, undefined, 42, 'text', {}, { context: 'x' }]) {
+      expect(() => direct.inject(bad as never, opentracing.FORMAT_HTTP_HEADERS, {})).not.toThrow();
+    }
+    const span = direct.startSpan('s');
+    span.setBaggageItem('tenant', 'acme');
+    expect(() => direct.inject(span.context(), opentracing.FORMAT_HTTP_HEADERS, frozen)).not.toThrow();
+    expect(captured.matching('inject failed')).not.toHaveLength(0);
+    const throwing = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('ownKeys');
+        },
+      },
+    );
+    expect(direct.extract(opentracing.FORMAT_HTTP_HEADERS, throwing)).toBeNull();
+    expect(captured.matching('extract failed').filter((message) => message.includes('ownKeys'))).toHaveLength(1);
+  });
+
+  it('an extracted context reads its baggage before and after the OpenTelemetry Baggage is made', () => {
+    const { direct } = tracers(true);
+    const carrierIn = { 'uber-trace-id': 'abc:def:0:1', 'uberctx-tenant': 'acme', 'UBERCTX-user-id': '42%2F7' };
+    const extracted = direct.extract(opentracing.FORMAT_HTTP_HEADERS, carrierIn) as JaegerSpanContext;
+    // Read through the entries, before getBaggage() made the Baggage.
+    expect(extracted.getBaggageItem('tenant')).toBe('acme');
+    expect(extracted.getBaggageItem('user-id')).toBe('42/7');
+    expect(extracted.getBaggageItem('missing')).toBeUndefined();
+    expect(extracted.baggage).toEqual({ tenant: 'acme', 'user-id': '42/7' });
+    expect(extracted.getBaggage().getEntry('tenant')?.value).toBe('acme');
+    // A child of it inherits the baggage and the trace.
+    const child = direct.startSpan('child', { childOf: extracted });
+    expect(child.getBaggageItem('tenant')).toBe('acme');
+    expect(child.context().toTraceId()).toBe('00000000000000000000000000000abc');
+    child.finish();
+  });
+
+  it('a context without baggage items is read as empty baggage', () => {
+    const { direct } = tracers(true);
+    const extracted = direct.extract(opentracing.FORMAT_HTTP_HEADERS, { 'uber-trace-id': 'abc:def:0:1' }) as JaegerSpanContext;
+    expect(extracted.getBaggage().getAllEntries()).toEqual([]);
+    expect(extracted.getBaggageItem('tenant')).toBeUndefined();
+  });
+
+  it('writes every baggage key right past the bound of its header-name cache, and keeps dropping invalid names', () => {
+    const { direct } = tracers(true);
+    const span = direct.startSpan('s');
+    for (let i = 0; i < 300; i++) span.setBaggageItem(`key-${i}`, `v${i}`);
+    span.setBaggageItem('bad key', 'x');
+    for (let round = 0; round < 2; round++) {
+      const written: Record<string, string> = {};
+      direct.inject(span.context(), opentracing.FORMAT_HTTP_HEADERS, written);
+      for (let i = 0; i < 300; i++) expect(written[`uberctx-key-${i}`]).toBe(`v${i}`);
+      expect(Object.keys(written).filter((key) => key.startsWith('uberctx-'))).toHaveLength(300);
+    }
+    expect(captured.matching('dropped baggage item "bad key": not a valid HTTP header name')).toHaveLength(2);
+    span.finish();
+  });
+
+  it('custom injectors and extractors still come first', () => {
+    const { direct } = tracers(true);
+    const seen: string[] = [];
+    direct.registerInjector(opentracing.FORMAT_HTTP_HEADERS, { inject: (context) => seen.push(`inject ${context.toString()}`) });
+    direct.registerExtractor(opentracing.FORMAT_HTTP_HEADERS, { extract: () => (seen.push('extract'), null) });
+    const span = direct.startSpan('s');
+    const written: Record<string, string> = {};
+    direct.inject(span.context(), opentracing.FORMAT_HTTP_HEADERS, written);
+    expect(written).toEqual({});
+    expect(direct.extract(opentracing.FORMAT_HTTP_HEADERS, { 'uber-trace-id': 'abc:def:0:1' })).toBeNull();
+    expect(seen).toEqual([`inject ${(span.context() as JaegerSpanContext).toString()}`, 'extract']);
+    span.finish();
+  });
+});
