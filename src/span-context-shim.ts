@@ -1,5 +1,5 @@
 import { INVALID_SPAN_CONTEXT, isSpanContextValid, propagation } from '@opentelemetry/api';
-import type { Baggage, BaggageEntry, Context, SpanContext } from '@opentelemetry/api';
+import type { Baggage, BaggageEntry, Context, Link, SpanContext } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 
 /** Where a span context shim reads its OpenTelemetry span context when it is first asked. */
@@ -42,6 +42,8 @@ export class SpanContextShim extends opentracing.SpanContext {
   _injection: { readonly owner: object; readonly context: Context } | undefined;
   /** @internal used by TracerShim */
   _asParent: { readonly owner: object; readonly context: Context } | undefined;
+  /** The links of a span whose only reference is a ChildOf to this context (frozen). @internal used by TracerShim */
+  _childOfLinks: readonly Link[] | undefined;
   /** The baggage's entries, listed once (`getAllEntries()` copies them at each call, and the baggage never changes). */
   private _entries: BaggageEntries | undefined;
 
@@ -57,6 +59,7 @@ export class SpanContextShim extends opentracing.SpanContext {
     this._valid = undefined;
     this._injection = undefined;
     this._asParent = undefined;
+    this._childOfLinks = undefined;
     this._entries = undefined;
   }
 

@@ -25,7 +25,7 @@ export interface SpanStart {
   readonly parentContext: Context;
   /** Create a root span whatever the parent context holds (`implicitParent: false`). */
   readonly root: boolean;
-  readonly links: Link[] | undefined;
+  readonly links: readonly Link[] | undefined;
   readonly baggage: Baggage;
   /** Start time, ms since the epoch. */
   readonly startMillis: number;
@@ -81,8 +81,10 @@ export class SpanShim extends opentracing.Span {
   constructor(tracerShim: opentracing.Tracer, span: Span, baggage: Baggage = EMPTY_BAGGAGE) {
     super();
     this._tracerShim = tracerShim;
-    this._span = span;
-    this._spanContext = span.spanContext();
+    // `_startDeferred` passes DEFERRED and sets what it stands for.
+    const deferred = span === DEFERRED;
+    this._span = deferred ? undefined : span;
+    this._spanContext = deferred ? undefined : span.spanContext();
     this._baggage = baggage;
     this._contextShim = undefined;
     this._finished = false;
@@ -103,8 +105,6 @@ export class SpanShim extends opentracing.Span {
    */
   static _startDeferred(tracerShim: opentracing.Tracer, start: SpanStart, tags: unknown): SpanShim {
     const shim = new this(tracerShim, DEFERRED, start.baggage);
-    shim._span = undefined;
-    shim._spanContext = undefined;
     shim._start = start;
     shim._name = start.name;
     shim._attributes = {};
@@ -288,7 +288,8 @@ export class SpanShim extends opentracing.Span {
         {
           kind: this._kind,
           attributes: this._attributes,
-          links: start.links,
+          // The SDK copies the links; ours may be shared and frozen.
+          links: start.links as Link[] | undefined,
           startTime: millisToHrTime(this._startMillis),
           root: start.root,
         },

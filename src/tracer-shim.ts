@@ -8,7 +8,6 @@ import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from './constants';
 import { limitBaggage } from './limits';
 import { describeError, logger } from './logger';
 import { resolveReference, resolveSpanContext } from './references';
-import type { ResolvedReference } from './references';
 import { EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
 import { SpanShim } from './span-shim';
 import type { SpanStart } from './span-shim';
@@ -68,29 +67,12 @@ export class TracerShim extends opentracing.Tracer {
   /**
    * Starts a span (OpenTracing API). Overridden because the base class deletes `childOf` from
    * the caller's options object and pushes into the caller's `references` array; here the
-   * caller's objects never change. `childOf` becomes a ChildOf reference after the given
-   * `references`, as in the base class.
+   * caller's objects never change. `options` goes to `_startSpan` as it is: `childOf` counts as
+   * a ChildOf reference after the given `references`, as in the base class, without a
+   * `Reference` object made for it.
    */
   override startSpan(name: string, options?: opentracing.SpanOptions): opentracing.Span {
-    let fields: opentracing.SpanOptions = NO_OPTIONS;
-    try {
-      if (options !== undefined && options !== null) {
-        fields = options;
-        const { childOf, references } = options;
-        if (childOf !== undefined && childOf !== null) {
-          const childOfReference = new opentracing.Reference(opentracing.REFERENCE_CHILD_OF, childOf);
-          fields = {
-            references: Array.isArray(references) ? [...references, childOfReference] : references ? [references, childOfReference] : [childOfReference],
-            tags: options.tags,
-            startTime: options.startTime,
-          };
-        }
-      }
-    } catch (error) {
-      logger.warn(`startSpan options could not be read; ignored: ${describeError(error)}`);
-      fields = NO_OPTIONS;
-    }
-    return this._startSpan(name, fields);
+    return this._startSpan(name, options === undefined || options === null ? NO_OPTIONS : options);
   }
 
   /**
@@ -210,21 +192,25 @@ export class TracerShim extends opentracing.Tracer {
     return new SpanContextShim(spanContext, hasBaggage ? limitBaggage(baggage as Baggage, 'extract', entries) : EMPTY_BAGGAGE);
   }
 
-  /** References -> parent, links and baggage; time; everything the OpenTelemetry span needs. */
+  /**
+   * References -> parent, links and baggage; time; everything the OpenTelemetry span needs.
+   * `fields.childOf`, when given, is a ChildOf reference after `fields.references`.
+   */
   private _spanStart(name: unknown, fields: opentracing.SpanOptions): SpanStart {
     const active = context.active();
-    const activeBaggage = propagation.getBaggage(active);
+    // The root Context holds nothing; most OpenTracing-only code runs with it active.
+    const activeBaggage = active === ROOT_CONTEXT ? undefined : propagation.getBaggage(active);
+    const { references, childOf } = fields;
     let parent: SpanContextShim | undefined;
-    let parentIsChildOf = false;
-    let links: Link[] | undefined;
+    let links: Link[] | readonly Link[] | undefined;
     let referenced: SpanContextShim[] | undefined;
-    const references = fields.references;
     if (references !== undefined && references !== null) {
+      let parentIsChildOf = false;
       for (const reference of Array.isArray(references) ? references : [references]) {
         const resolved = resolveReference(reference);
         if (resolved === undefined) continue;
         // A link to a context with no identity (a baggage-only extract) would point nowhere.
-        if (resolved.context.isValid()) (links ??= []).push(linkTo(resolved));
+        if (resolved.context.isValid()) ((links ??= []) as Link[]).push(linkTo(resolved.type, resolved.context));
         const isChildOf = resolved.type === opentracing.REFERENCE_CHILD_OF;
         if (parent === undefined || (isChildOf && !parentIsChildOf)) {
           parent = resolved.context;
@@ -232,6 +218,18 @@ export class TracerShim extends opentracing.Tracer {
         }
         (referenced ??= []).push(resolved.context);
       }
+      if (childOf !== undefined && childOf !== null) {
+        const resolved = resolveSpanContext(childOf);
+        if (resolved !== undefined) {
+          if (resolved.isValid()) ((links ??= []) as Link[]).push(linkTo(opentracing.REFERENCE_CHILD_OF, resolved));
+          if (parent === undefined || !parentIsChildOf) parent = resolved;
+          (referenced ??= []).push(resolved);
+        }
+      }
+    } else if (childOf !== undefined && childOf !== null) {
+      // The usual case, `{ childOf }` alone: its link list is made once per parent.
+      parent = resolveSpanContext(childOf);
+      if (parent !== undefined && parent.isValid()) links = parent._childOfLinks ??= Object.freeze([linkTo(opentracing.REFERENCE_CHILD_OF, parent)]);
     }
 
     let parentContext = active;
@@ -256,12 +254,11 @@ export class TracerShim extends opentracing.Tracer {
       }
     }
 
-    const given = fields.startTime === undefined ? undefined : readEpochMillis(fields.startTime);
-    if (given === undefined && fields.startTime !== undefined) {
-      logger.warn(`startSpan: startTime must be ms since the epoch, got ${typeof fields.startTime}; using now`);
+    const { startTime } = fields;
+    const given = startTime === undefined ? undefined : readEpochMillis(startTime);
+    if (given === undefined && startTime !== undefined) {
+      logger.warn(`startSpan: startTime must be ms since the epoch, got ${typeof startTime}; using now`);
     }
-    const startMillis = given ?? Date.now();
-    const startPerformance = given === undefined ? performance.now() : NaN;
     return {
       tracer: this._tracer,
       name: typeof name === 'string' ? name : describeValue(name),
@@ -269,8 +266,8 @@ export class TracerShim extends opentracing.Tracer {
       root: parent === undefined && !this._implicitParent,
       links,
       baggage,
-      startMillis,
-      startPerformance,
+      startMillis: given ?? Date.now(),
+      startPerformance: given === undefined ? performance.now() : NaN,
     };
   }
 
@@ -321,15 +318,14 @@ const CHILD_OF_LINK_ATTRIBUTES = Object.freeze({ [LINK_REF_TYPE_ATTRIBUTE]: open
 const FOLLOWS_FROM_LINK_ATTRIBUTES = Object.freeze({ [LINK_REF_TYPE_ATTRIBUTE]: opentracing.REFERENCE_FOLLOWS_FROM });
 
 /** The link a reference becomes: its span context, with `opentracing.ref_type` (OpenTelemetry spec). */
-function linkTo(reference: ResolvedReference): Link {
-  const { type } = reference;
+function linkTo(type: string, referenced: SpanContextShim): Link {
   const attributes =
     type === opentracing.REFERENCE_CHILD_OF
       ? CHILD_OF_LINK_ATTRIBUTES
       : type === opentracing.REFERENCE_FOLLOWS_FROM
         ? FOLLOWS_FROM_LINK_ATTRIBUTES
         : { [LINK_REF_TYPE_ATTRIBUTE]: type };
-  return { context: reference.context.getSpanContext(), attributes };
+  return Object.freeze({ context: referenced.getSpanContext(), attributes });
 }
 
 function hasOwnKeys(carrier: object): boolean {

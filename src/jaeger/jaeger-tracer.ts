@@ -292,24 +292,27 @@ function extractJaeger(propagator: JaegerPropagator, carrier: Record<string, unk
  */
 function withDebugIdTag(fields: opentracing.SpanOptions): opentracing.SpanOptions {
   try {
-    const debugId = debugIdOnlyReference(fields.references);
+    const debugId = debugIdOnlyReference(fields.references, fields.childOf);
     if (debugId === undefined) return fields;
-    return { references: fields.references, startTime: fields.startTime, tags: { ...(fields.tags ?? {}), [JAEGER_DEBUG_ID_HEADER]: debugId } };
+    return { ...fields, tags: { ...(fields.tags ?? {}), [JAEGER_DEBUG_ID_HEADER]: debugId } };
   } catch {
     return fields;
   }
 }
 
-/** The debug id of a reference whose context carries nothing but `jaeger-debug-id`. */
-function debugIdOnlyReference(references: opentracing.Reference[] | undefined): string | undefined {
+/** The debug id of a reference (or `childOf`) whose context carries nothing but `jaeger-debug-id`. */
+function debugIdOnlyReference(references: opentracing.Reference[] | undefined, childOf: unknown): string | undefined {
+  if (isDebugIdOnly(childOf)) return childOf.debugId;
   if (!Array.isArray(references)) return undefined;
   for (const reference of references) {
-    const context = typeof reference?.referencedContext === 'function' ? reference.referencedContext() : undefined;
-    if (context instanceof JaegerSpanContext && context.debugId !== undefined && !isSpanContextValid(context.getSpanContext())) {
-      return context.debugId;
-    }
+    const context: unknown = typeof reference?.referencedContext === 'function' ? reference.referencedContext() : undefined;
+    if (isDebugIdOnly(context)) return context.debugId;
   }
   return undefined;
+}
+
+function isDebugIdOnly(context: unknown): context is JaegerSpanContext & { debugId: string } {
+  return context instanceof JaegerSpanContext && context.debugId !== undefined && !context.isValid();
 }
 
 /**

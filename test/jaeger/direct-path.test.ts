@@ -104,8 +104,8 @@ describe('JaegerTracer with a JaegerPropagator alone (the direct path)', () => {
         fc.constantFrom(opentracing.FORMAT_HTTP_HEADERS, opentracing.FORMAT_TEXT_MAP),
         (source, urlEncoding, format) => {
           const { direct, api } = tracers(urlEncoding);
-          const viaDirect = direct.extract(format, source);
-          const viaApi = api.extract(format, source);
+          const viaDirect = direct.extract(format, source) as SpanContextShim | null;
+          const viaApi = api.extract(format, source) as SpanContextShim | null;
           expect(picture(viaDirect)).toEqual(picture(viaApi));
           if (viaDirect === null || viaApi === null) return;
           const writtenDirect: Record<string, unknown> = {};
