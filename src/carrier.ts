@@ -48,13 +48,17 @@ export const textMapGetter: TextMapGetter<TextMapCarrier> = {
 };
 
 function ownValue(carrier: TextMapCarrier, key: string): unknown {
-  if (Object.prototype.hasOwnProperty.call(carrier, key)) return carrier[key];
+  if (hasOwn.call(carrier, key)) return carrier[key];
+  // Propagators ask for fields that are absent too (`tracestate`); `for...in` lists the keys
+  // without making an array for each such question.
   const wanted = key.toLowerCase();
-  for (const name of Object.keys(carrier)) {
-    if (name.length === wanted.length && name.toLowerCase() === wanted) return carrier[name];
+  for (const name in carrier) {
+    if (name.length === wanted.length && hasOwn.call(carrier, name) && name.toLowerCase() === wanted) return carrier[name];
   }
   return undefined;
 }
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 function readHeaderValue(value: unknown): string | string[] | undefined {
   if (typeof value === 'string') return value;

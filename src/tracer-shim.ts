@@ -5,7 +5,7 @@ import { describeValue } from './attributes';
 import { decodeBinary, encodeBinary } from './binary-format';
 import { isTextMapCarrier, textMapGetter, textMapSetter } from './carrier';
 import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from './constants';
-import { limitBaggage } from './limits';
+import { limitEntries } from './limits';
 import { describeError, logger } from './logger';
 import { resolveReference, resolveSpanContext } from './references';
 import { EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
@@ -182,14 +182,15 @@ export class TracerShim extends opentracing.Tracer {
    */
   protected _contextFromExtraction(extracted: Context): SpanContextShim | null {
     let spanContext: SpanContext = trace.getSpanContext(extracted) ?? INVALID_SPAN_CONTEXT;
-    const baggage = propagation.getBaggage(extracted);
-    const entries = baggage?.getAllEntries();
-    const hasBaggage = entries !== undefined && entries.length > 0;
-    if (!hasBaggage && !isSpanContextValid(spanContext) && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) {
-      return null;
+    const entries = propagation.getBaggage(extracted)?.getAllEntries();
+    if (entries === undefined || entries.length === 0) {
+      if (!isSpanContextValid(spanContext) && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return null;
+      if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
+      return new SpanContextShim(spanContext);
     }
     if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
-    return new SpanContextShim(spanContext, hasBaggage ? limitBaggage(baggage as Baggage, 'extract', entries) : EMPTY_BAGGAGE);
+    // Made from the entries, which the limits were checked on: the Baggage waits until asked for.
+    return new SpanContextShim(spanContext)._useEntries(limitEntries(entries, 'extract'));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { propagation } from '@opentelemetry/api';
-import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized, limitBaggage, utf8Length } from '../src/limits';
+import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized, limitEntries, utf8Length } from '../src/limits';
 import { captureDiag } from './helpers/diag';
 
 describe('limits', () => {
@@ -41,41 +41,48 @@ describe('limits', () => {
     });
   });
 
-  describe('limitBaggage', () => {
-    function baggageOf(count: number, value = 'v') {
+  describe('limitEntries', () => {
+    function entriesOf(count: number, value = 'v') {
       const entries: Record<string, { value: string }> = {};
       for (let i = 0; i < count; i++) entries[`k${i}`] = { value };
-      return propagation.createBaggage(entries);
+      return propagation.createBaggage(entries).getAllEntries();
     }
 
-    it('should return the same baggage when it fits', () => {
-      const baggage = baggageOf(MAX_BAGGAGE_ITEMS);
-      expect(limitBaggage(baggage, 'test')).toBe(baggage);
+    it('should return the same list when it fits', () => {
+      const entries = entriesOf(MAX_BAGGAGE_ITEMS);
+      expect(limitEntries(entries, 'test')).toBe(entries);
     });
 
     it(`should keep the first ${MAX_BAGGAGE_ITEMS} items and warn with the dropped count`, () => {
       const logs = captureDiag();
-      const limited = limitBaggage(baggageOf(MAX_BAGGAGE_ITEMS + 20), 'extract');
+      const limited = limitEntries(entriesOf(MAX_BAGGAGE_ITEMS + 20), 'extract');
       logs.stop();
-      expect(limited.getAllEntries()).toHaveLength(MAX_BAGGAGE_ITEMS);
-      expect(limited.getEntry(`k${MAX_BAGGAGE_ITEMS - 1}`)?.value).toBe('v');
-      expect(limited.getEntry(`k${MAX_BAGGAGE_ITEMS}`)).toBeUndefined();
+      expect(limited).toHaveLength(MAX_BAGGAGE_ITEMS);
+      expect(limited[MAX_BAGGAGE_ITEMS - 1][0]).toBe(`k${MAX_BAGGAGE_ITEMS - 1}`);
+      expect(limited.some(([key]) => key === `k${MAX_BAGGAGE_ITEMS}`)).toBe(false);
       expect(logs.matching('extract: dropped 20 baggage items over the limits')).toHaveLength(1);
     });
 
     it(`should keep items while keys and values fit ${MAX_BAGGAGE_BYTES} bytes, skipping one that does not`, () => {
       const big = 'é'.repeat(2000); // 4000 bytes
-      const baggage = propagation.createBaggage({ a: { value: big }, b: { value: big }, c: { value: big }, d: { value: 'small' } });
-      const limited = limitBaggage(baggage, 'extract');
-      expect(limited.getAllEntries().map(([key]) => key)).toEqual(['a', 'b', 'd']);
+      const entries = propagation.createBaggage({ a: { value: big }, b: { value: big }, c: { value: big }, d: { value: 'small' } }).getAllEntries();
+      expect(limitEntries(entries, 'extract').map(([key]) => key)).toEqual(['a', 'b', 'd']);
+    });
+
+    it('should count UTF-8 bytes only when the UTF-16 length could exceed the limit', () => {
+      // 2731 characters of 3 bytes each: 8193 bytes, over the limit although the length is not.
+      const entries = propagation.createBaggage({ k: { value: '€'.repeat(2730) + 'é' } }).getAllEntries();
+      expect(limitEntries(entries, 'extract')).toEqual([]);
+      const fits = propagation.createBaggage({ k: { value: '€'.repeat(2700) } }).getAllEntries();
+      expect(limitEntries(fits, 'extract')).toBe(fits);
     });
 
     it('should keep an item called __proto__ as an ordinary entry', () => {
       const entries = Object.create(null);
       entries['__proto__'] = { value: 'x' };
       for (let i = 0; i < MAX_BAGGAGE_ITEMS; i++) entries[`k${i}`] = { value: 'v' };
-      const limited = limitBaggage(propagation.createBaggage(entries), 'extract');
-      expect(limited.getEntry('__proto__')?.value).toBe('x');
+      const limited = limitEntries(propagation.createBaggage(entries).getAllEntries(), 'extract');
+      expect(limited.find(([key]) => key === '__proto__')?.[1].value).toBe('x');
       expect(({} as Record<string, unknown>).value).toBeUndefined();
     });
   });

@@ -196,12 +196,13 @@ export class JaegerTracer extends TracerShim {
     const debugId = extracted.getValue(JAEGER_DEBUG_ID_KEY);
     if (core === null && typeof debugId !== 'string') return null;
     const spanContext = core?.getSpanContext() ?? REMOTE_INVALID_SPAN_CONTEXT;
-    return new JaegerSpanContext(
+    const jaegerContext = new JaegerSpanContext(
       spanContext,
-      core?.getBaggage() ?? EMPTY_BAGGAGE,
+      EMPTY_BAGGAGE,
       getJaegerParentSpanId(extracted, spanContext.spanId),
       typeof debugId === 'string' ? debugId : undefined,
     );
+    return core === null ? jaegerContext : jaegerContext._useEntries(core._baggageEntries());
   }
 
   private _jaegerPropagator(format: string): JaegerPropagator | undefined {
