@@ -9,7 +9,7 @@
 //
 //   node bench/profile.js                            every scenario, variant "shim"
 //   node bench/profile.js a b c e --against native   what the shim adds to the floor
-//   node bench/profile.js d --against "shim jaeger-only" --seconds 8
+//   node bench/profile.js d --against "shim W3C+Jaeger" --seconds 8
 //   node bench/profile.js a --variant official
 //   node bench/profile.js --summarize /tmp/x.cpuprofile
 const { spawnSync } = require('node:child_process');

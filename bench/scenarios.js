@@ -176,10 +176,11 @@ const SCENARIOS = [
     target: { variant: 'shim', min: 1, strict: true },
     variants: {
       'jaeger-client': (env) => ot.injectExtract(env.jaegerClient),
+      // The Jaeger format, as the scenario asks: initTracer with a JaegerPropagator for HTTP headers,
+      // which writes exactly jaeger-client's headers (uber-trace-id, uberctx-*).
+      shim: (env) => ot.injectExtract(env.shimJaegerOnly),
       // initTracer's default propagation: W3C trace context + baggage AND Jaeger, both written.
-      shim: (env) => ot.injectExtract(env.shimJaeger),
-      // The same tracer with the Jaeger format alone: the headers jaeger-client writes.
-      'shim jaeger-only': (env) => ot.injectExtract(env.shimJaegerOnly),
+      'shim W3C+Jaeger': (env) => ot.injectExtract(env.shimJaeger),
       // The OpenTelemetry API with this package's JaegerPropagator: the propagator's own cost.
       'native jaeger-only': (env) => native.injectExtract(env.native, new env.JaegerPropagator({ urlEncoding: true })),
     },

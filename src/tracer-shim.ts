@@ -11,7 +11,7 @@ import { resolveReference, resolveSpanContext } from './references';
 import { EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
 import { SpanShim } from './span-shim';
 import type { SpanStart } from './span-shim';
-import { readEpochMillis } from './time';
+import { monotonicNow, readEpochMillis } from './time';
 import { VERSION } from './version';
 
 /** Options of `TracerShim` and `createTracerShim`. */
@@ -268,7 +268,7 @@ export class TracerShim extends opentracing.Tracer {
       links,
       baggage,
       startMillis: given ?? Date.now(),
-      startPerformance: given === undefined ? performance.now() : NaN,
+      startPerformance: given === undefined ? monotonicNow() : NaN,
     };
   }
 

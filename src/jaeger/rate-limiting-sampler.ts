@@ -1,12 +1,9 @@
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { describeValue } from '../attributes';
-
-/**
- * Milliseconds from a monotonic clock. jaeger-client reads the wall clock, which can step back and
- * then withholds credit until it has caught up again.
- */
-const monotonicNow = (): number => performance.now();
+// A monotonic clock: jaeger-client reads the wall clock, which can step back and then withholds
+// credit until it has caught up again.
+import { monotonicNow } from '../time';
 
 /**
  * A leaky-bucket credit counter, jaeger-client's `src/rate_limiter.js`: the balance grows by
