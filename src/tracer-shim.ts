@@ -8,6 +8,7 @@ import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from './constants';
 import { limitEntries } from './limits';
 import { describeError, logger } from './logger';
 import { resolveReference, resolveSpanContext } from './references';
+import type { ResolvedReference } from './references';
 import { EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
 import { SpanShim } from './span-shim';
 import type { SpanStart } from './span-shim';
@@ -206,26 +207,23 @@ export class TracerShim extends opentracing.Tracer {
     let links: Link[] | readonly Link[] | undefined;
     let referenced: SpanContextShim[] | undefined;
     if (references !== undefined && references !== null) {
-      let parentIsChildOf = false;
+      const resolvedReferences: ResolvedReference[] = [];
       for (const reference of Array.isArray(references) ? references : [references]) {
         const resolved = resolveReference(reference);
-        if (resolved === undefined) continue;
+        if (resolved !== undefined) resolvedReferences.push(resolved);
+      }
+      const resolvedChildOf = childOf === undefined || childOf === null ? undefined : resolveSpanContext(childOf);
+      if (resolvedChildOf !== undefined) resolvedReferences.push({ type: opentracing.REFERENCE_CHILD_OF, context: resolvedChildOf });
+      let parentIsChildOf = false;
+      for (const { type, context: referencedContext } of resolvedReferences) {
         // A link to a context with no identity (a baggage-only extract) would point nowhere.
-        if (resolved.context.isValid()) ((links ??= []) as Link[]).push(linkTo(resolved.type, resolved.context));
-        const isChildOf = resolved.type === opentracing.REFERENCE_CHILD_OF;
+        if (referencedContext.isValid()) ((links ??= []) as Link[]).push(linkTo(type, referencedContext));
+        const isChildOf = type === opentracing.REFERENCE_CHILD_OF;
         if (parent === undefined || (isChildOf && !parentIsChildOf)) {
-          parent = resolved.context;
+          parent = referencedContext;
           parentIsChildOf = isChildOf;
         }
-        (referenced ??= []).push(resolved.context);
-      }
-      if (childOf !== undefined && childOf !== null) {
-        const resolved = resolveSpanContext(childOf);
-        if (resolved !== undefined) {
-          if (resolved.isValid()) ((links ??= []) as Link[]).push(linkTo(opentracing.REFERENCE_CHILD_OF, resolved));
-          if (parent === undefined || !parentIsChildOf) parent = resolved;
-          (referenced ??= []).push(resolved);
-        }
+        (referenced ??= []).push(referencedContext);
       }
     } else if (childOf !== undefined && childOf !== null) {
       // The usual case, `{ childOf }` alone: its link list is made once per parent.
@@ -289,7 +287,7 @@ export class TracerShim extends opentracing.Tracer {
   }
 
   /** Warns once per message, so a hot path with the same mistake does not flood the log. */
-  private _warn(message: string): void {
+  protected _warn(message: string): void {
     if (this._warnings.has(message)) return;
     if (this._warnings.size < 100) this._warnings.add(message);
     logger.warn(message);

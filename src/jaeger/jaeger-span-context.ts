@@ -85,7 +85,7 @@ export class JaegerSpanContext extends SpanContextShim {
   /** Baggage as a plain object (a copy; jaeger-client exposes its own object). */
   get baggage(): Record<string, string> {
     const items: Record<string, string> = Object.create(null);
-    for (const [key, entry] of this.getBaggage().getAllEntries()) items[key] = entry.value;
+    for (const [key, entry] of this._baggageEntries()) items[key] = entry.value;
     return items;
   }
 

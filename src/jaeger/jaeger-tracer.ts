@@ -150,7 +150,8 @@ export class JaegerTracer extends TracerShim {
     if (injector === undefined) {
       const jaeger = this._jaegerPropagator(format);
       if (jaeger === undefined || !isTextMapCarrier(carrier)) return super._inject(spanContext, format, carrier);
-      return injectJaeger(jaeger, spanContext, carrier);
+      if (!injectJaeger(jaeger, spanContext, carrier)) this._warn('inject: not a span context; nothing injected');
+      return;
     }
     try {
       const resolved = resolveSpanContext(spanContext);
@@ -251,17 +252,21 @@ const directSetter: TextMapSetter<Record<string, unknown>> = {
   },
 };
 
-/** `JaegerTracer._inject` for a JaegerPropagator alone: the same rules as `TracerShim._inject`, never throws. */
-function injectJaeger(propagator: JaegerPropagator, spanContext: unknown, carrier: Record<string, unknown>): void {
+/**
+ * `JaegerTracer._inject` for a JaegerPropagator alone: the same rules as `TracerShim._inject`.
+ * False when `spanContext` is not a span context (nothing written); never throws.
+ */
+function injectJaeger(propagator: JaegerPropagator, spanContext: unknown, carrier: Record<string, unknown>): boolean {
   try {
     const resolved = resolveSpanContext(spanContext);
-    if (resolved === undefined) return;
+    if (resolved === undefined) return false;
     let header: string | undefined;
     if (resolved.isValid()) header = resolved instanceof JaegerSpanContext ? resolved.toString() : formatTraceHeader(resolved.getSpanContext(), undefined);
     propagator._write(header, resolved._baggageEntries(), carrier, directSetter);
   } catch (error) {
     logger.warn(`inject failed: ${describeError(error)}`);
   }
+  return true;
 }
 
 /**
@@ -275,10 +280,8 @@ function extractJaeger(propagator: JaegerPropagator, carrier: Record<string, unk
     if (found === undefined) return null;
     const { received, debugId, items } = found;
     if (received === undefined && items === undefined && !debugId) return null;
-    const spanContext = received?.spanContext ?? REMOTE_INVALID_SPAN_CONTEXT;
-    if (items === undefined) return new JaegerSpanContext(spanContext, EMPTY_BAGGAGE, received?.parentSpanId, debugId || undefined);
-    const extracted = new JaegerSpanContext(spanContext, EMPTY_BAGGAGE, received?.parentSpanId, debugId || undefined);
-    return extracted._useEntries(limitEntries(itemEntries(items), 'jaeger extract'));
+    const extracted = new JaegerSpanContext(received?.spanContext ?? REMOTE_INVALID_SPAN_CONTEXT, EMPTY_BAGGAGE, received?.parentSpanId, debugId || undefined);
+    return items === undefined ? extracted : extracted._useEntries(limitEntries(itemEntries(items), 'jaeger extract'));
   } catch (error) {
     logger.warn(`extract failed: ${describeError(error)}`);
     return null;
