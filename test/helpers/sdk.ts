@@ -24,12 +24,38 @@ export function createTestSdk(options: { sampler?: Sampler; spanProcessors?: Spa
     provider,
     exporter,
     spans: () => exporter.getFinishedSpans(),
-    span(name) {
-      const found = exporter.getFinishedSpans().filter((s) => s.name === name);
-      if (found.length !== 1) throw new Error(`expected one finished span "${name}", found ${found.length}`);
-      return found[0];
-    },
+    span: (name) => oneSpan(exporter.getFinishedSpans(), name),
   };
+}
+
+/** The one span with this name (fails the test if there is not exactly one). */
+export function oneSpan(spans: readonly ReadableSpan[], name: string): ReadableSpan {
+  const found = spans.filter((span) => span.name === name);
+  if (found.length !== 1) throw new Error(`expected one finished span "${name}", found ${found.length}`);
+  return found[0];
+}
+
+/**
+ * An in-memory exporter that keeps its spans through shutdown (InMemorySpanExporter drops them),
+ * for tests that read the spans after `close()` or a provider shutdown; counts the shutdowns.
+ */
+export class KeepingExporter extends InMemorySpanExporter {
+  shutdowns = 0;
+
+  override shutdown(): Promise<void> {
+    this.shutdowns++;
+    return Promise.resolve();
+  }
+
+  /** Names of the finished spans, in the order they ended. */
+  names(): string[] {
+    return this.getFinishedSpans().map((span) => span.name);
+  }
+
+  /** The one finished span with this name (fails the test if there is not exactly one). */
+  span(name: string): ReadableSpan {
+    return oneSpan(this.getFinishedSpans(), name);
+  }
 }
 
 /** Registers the W3C propagators and an AsyncLocalStorage context manager globally. */

@@ -1,13 +1,12 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { diag } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { FORMAT_HTTP_HEADERS, FORMAT_TEXT_MAP } from 'opentracing';
 import type { Span } from 'opentracing';
 import { initTracer } from '../../src/jaeger/init-tracer';
 import { JaegerSpanContext } from '../../src/jaeger/jaeger-span-context';
 import type { JaegerTracer } from '../../src/jaeger/jaeger-tracer';
+import { KeepingExporter } from '../helpers/sdk';
 
 // jaeger-client ships no type declarations; these are the members the tests use.
 interface JaegerClientSpanContext {
@@ -44,19 +43,6 @@ interface JaegerClient {
 const jaeger = require('jaeger-client') as JaegerClient;
 
 const noopLogger = { info: (): void => undefined, error: (): void => undefined };
-
-/** An in-memory exporter that keeps its spans through shutdown (InMemorySpanExporter drops them). */
-class KeepingExporter extends InMemorySpanExporter {
-  override shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  span(name: string): ReadableSpan {
-    const found = this.getFinishedSpans().filter((span) => span.name === name);
-    if (found.length !== 1) throw new Error(`expected one span "${name}", found ${found.length}`);
-    return found[0];
-  }
-}
 
 /** A jaeger-client service: const sampler, spans kept in an InMemoryReporter. */
 interface LegacyService {

@@ -5,8 +5,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { diag } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { ConsoleSpanExporter, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { ConsoleSpanExporter } from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
 import * as jaegerEntryPoint from '../../src/jaeger';
 import type { Environment, JaegerConfig, JaegerOptions } from '../../src/jaeger/configuration';
@@ -16,6 +15,7 @@ import { JaegerSpanContext } from '../../src/jaeger/jaeger-span-context';
 import { JaegerTracer } from '../../src/jaeger/jaeger-tracer';
 import { TracerShim } from '../../src/tracer-shim';
 import { captureDiag } from '../helpers/diag';
+import { KeepingExporter } from '../helpers/sdk';
 
 // jaeger-client ships no type declarations; these are the members the tests use.
 interface JaegerClient {
@@ -23,26 +23,6 @@ interface JaegerClient {
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const jaeger = require('jaeger-client') as JaegerClient;
-
-/** An in-memory exporter that keeps its spans through shutdown (InMemorySpanExporter drops them). */
-class KeepingExporter extends InMemorySpanExporter {
-  shutdowns = 0;
-
-  override shutdown(): Promise<void> {
-    this.shutdowns++;
-    return Promise.resolve();
-  }
-
-  names(): string[] {
-    return this.getFinishedSpans().map((span) => span.name);
-  }
-
-  span(name: string): ReadableSpan {
-    const found = this.getFinishedSpans().filter((span) => span.name === name);
-    if (found.length !== 1) throw new Error(`expected one span "${name}", found ${found.length}`);
-    return found[0];
-  }
-}
 
 /** An exporter whose shutdown fails, as an exporter whose backend is gone can. */
 class FailingShutdownExporter extends KeepingExporter {

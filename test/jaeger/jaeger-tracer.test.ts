@@ -1,5 +1,3 @@
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
 import { initTracer } from '../../src/jaeger/init-tracer';
 import type { JaegerSpan } from '../../src/jaeger/jaeger-span';
@@ -9,6 +7,7 @@ import type { JaegerExtractor, JaegerInjector } from '../../src/jaeger/jaeger-tr
 import { captureDiag } from '../helpers/diag';
 import type { DiagCapture } from '../helpers/diag';
 import { createTestSdk } from '../helpers/sdk';
+import { KeepingExporter } from '../helpers/sdk';
 
 // jaeger-client ships no type declarations; these are the members the tests use.
 interface JaegerClientTracer {
@@ -29,19 +28,6 @@ const jaeger = require('jaeger-client') as JaegerClient;
 
 const noopLogger = { info: (): void => undefined, error: (): void => undefined };
 const ZIPKIN = 'zipkin-b3';
-
-/** An in-memory exporter that keeps its spans through shutdown (InMemorySpanExporter drops them). */
-class KeepingExporter extends InMemorySpanExporter {
-  override shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  span(name: string): ReadableSpan {
-    const found = this.getFinishedSpans().filter((span) => span.name === name);
-    if (found.length !== 1) throw new Error(`expected one span "${name}", found ${found.length}`);
-    return found[0];
-  }
-}
 
 let exporter: KeepingExporter;
 let tracer: JaegerTracer;

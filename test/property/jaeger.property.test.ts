@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { ROOT_CONTEXT, diag, defaultTextMapGetter, defaultTextMapSetter, propagation, trace } from '@opentelemetry/api';
 import type { Context, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
 import { textMapGetter, textMapSetter } from '../../src/carrier';
 import type { JaegerConfig, JaegerOptions } from '../../src/jaeger/configuration';
@@ -13,6 +12,7 @@ import type { JaegerExtractor, JaegerInjector } from '../../src/jaeger/jaeger-tr
 import { captureDiag } from '../helpers/diag';
 import { anyValue, carrier, format, jaegerConfig, jaegerEnvironment, jaegerOptions, textCarrier, throwingProxy } from './arbitraries';
 import { SDK_COMPLAINTS, World, isInstance, mustNotThrow, problemsOf } from './world';
+import { KeepingExporter } from '../helpers/sdk';
 
 // Properties of the jaeger entry point: initTracer / initTracerFromEnv with any config, options
 // and JAEGER_* environment; JaegerTracer with custom codecs; JaegerSpanContext's accessors; and
@@ -25,13 +25,6 @@ interface JaegerClient {
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const jaegerClient = require('jaeger-client') as JaegerClient;
-
-/** An in-memory exporter that keeps its spans through shutdown (InMemorySpanExporter drops them). */
-class KeepingExporter extends InMemorySpanExporter {
-  override shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 /**
  * The errors initTracer may throw at set-up time: the two jaeger-client throws

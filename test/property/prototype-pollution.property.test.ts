@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { diag } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
 import { encodeBinary } from '../../src/binary-format';
 import { initTracer, initTracerFromEnv } from '../../src/jaeger/init-tracer';
@@ -8,6 +7,7 @@ import type { SpanContextShim } from '../../src/span-context-shim';
 import { captureDiag } from '../helpers/diag';
 import { pollutingJson } from './arbitraries';
 import { TRACER_KINDS, World, mustNotThrow, problemsOf } from './world';
+import { KeepingExporter } from '../helpers/sdk';
 
 // No input reaches Object.prototype (or any other shared prototype): carriers, tags, log fields,
 // baggage, foreign baggage objects, binary baggage, resource tags and JAEGER_TAGS made with
@@ -110,12 +110,6 @@ describe.each(TRACER_KINDS)('%s', (kind) => {
 
 describe('initTracer and initTracerFromEnv', () => {
   /** An in-memory exporter that keeps its spans through shutdown. */
-  class KeepingExporter extends InMemorySpanExporter {
-    override shutdown(): Promise<void> {
-      return Promise.resolve();
-    }
-  }
-
   const saved = process.env.JAEGER_TAGS;
 
   afterEach(() => {

@@ -7,14 +7,7 @@ import type { Span } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpHttpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource } from '@opentelemetry/resources';
-import {
-  AlwaysOffSampler,
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTracerShim } from '../../src';
 import * as sdkEntryPoint from '../../src/sdk';
@@ -22,26 +15,15 @@ import { BaggageSpanProcessor, TraceTreeExporter } from '../../src/sdk';
 import { chosenExporters, createTracerConfig, createTracerProvider } from '../../src/sdk/create-tracer-provider';
 import type { Environment } from '../../src/sdk/exporter-from-env';
 import { captureDiag } from '../helpers/diag';
+import { KeepingExporter } from '../helpers/sdk';
 
-/** An in-memory exporter that keeps its spans through shutdown and counts export calls. */
-class KeepingExporter extends InMemorySpanExporter {
+/** KeepingExporter that also records the size of each batch it was handed. */
+class BatchRecordingExporter extends KeepingExporter {
   readonly batches: number[] = [];
-  shutdowns = 0;
 
-  override export(spans: ReadableSpan[], resultCallback: Parameters<InMemorySpanExporter['export']>[1]): void {
+  override export(spans: ReadableSpan[], resultCallback: Parameters<KeepingExporter['export']>[1]): void {
     this.batches.push(spans.length);
     super.export(spans, resultCallback);
-  }
-
-  override shutdown(): Promise<void> {
-    this.shutdowns++;
-    return Promise.resolve();
-  }
-
-  span(name: string): ReadableSpan {
-    const found = this.getFinishedSpans().filter((span) => span.name === name);
-    if (found.length !== 1) throw new Error(`expected one span "${name}", found ${found.length}`);
-    return found[0];
   }
 }
 
@@ -80,7 +62,7 @@ afterEach(async () => {
 describe('createTracerProvider', () => {
   describe('the provider', () => {
     it('should be an SDK BasicTracerProvider whose OpenTracing spans reach options.exporter by shutdown()', async () => {
-      const exporter = new KeepingExporter();
+      const exporter = new BatchRecordingExporter();
       const provider = createTracerProvider({ exporter, env: {} });
       const tracer = createTracerShim(provider);
 
@@ -101,7 +83,7 @@ describe('createTracerProvider', () => {
     });
 
     it('should export finished spans on forceFlush() and keep working', async () => {
-      const exporter = new KeepingExporter();
+      const exporter = new BatchRecordingExporter();
       const provider = createTracerProvider({ exporter, env: {} });
 
       endSpan(provider, 'first');
@@ -115,7 +97,7 @@ describe('createTracerProvider', () => {
     });
 
     it('should register nothing globally', () => {
-      createTracerProvider({ exporter: new KeepingExporter(), env: {} });
+      createTracerProvider({ exporter: new BatchRecordingExporter(), env: {} });
 
       expect(trace.getTracerProvider().getTracer('x').startSpan('global').isRecording()).toBe(false);
     });
@@ -209,7 +191,7 @@ describe('createTracerProvider', () => {
 
     it('should use options.exporter alone and read no variable', () => {
       const diagnostics = captureDiag();
-      const exporter = new KeepingExporter();
+      const exporter = new BatchRecordingExporter();
 
       expect(choose({ OTEL_TRACES_EXPORTER: 'zipkin,console', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, exporter)).toEqual([exporter]);
       expect(diagnostics.messages).toEqual([]);
@@ -287,7 +269,7 @@ describe('createTracerProvider', () => {
     });
 
     it('should run options.spanProcessors first, then one batch processor per exporter, without changing the array', async () => {
-      const spanProcessors = [new SimpleSpanProcessor(new KeepingExporter())];
+      const spanProcessors = [new SimpleSpanProcessor(new BatchRecordingExporter())];
 
       const config = createTracerConfig({ spanProcessors, env: { OTEL_TRACES_EXPORTER: 'console,otlp' } });
       await Promise.all(config.spanProcessors?.map((processor) => processor.shutdown()) ?? []);
@@ -298,8 +280,8 @@ describe('createTracerProvider', () => {
     });
 
     it('should hand every span to options.spanProcessors as well as to the exporter', async () => {
-      const extra = new KeepingExporter();
-      const exporter = new KeepingExporter();
+      const extra = new BatchRecordingExporter();
+      const exporter = new BatchRecordingExporter();
 
       const provider = createTracerProvider({ spanProcessors: [new SimpleSpanProcessor(extra)], exporter, env: {} });
       endSpan(provider, 'seen');
@@ -311,7 +293,7 @@ describe('createTracerProvider', () => {
     it('should warn about spanProcessors that are not an array and go on without them', () => {
       const diagnostics = captureDiag();
 
-      const config = createTracerConfig({ spanProcessors: 'none' as never, exporter: new KeepingExporter(), env: {} });
+      const config = createTracerConfig({ spanProcessors: 'none' as never, exporter: new BatchRecordingExporter(), env: {} });
 
       expect(config.spanProcessors?.map((processor) => processor.constructor)).toEqual([BatchSpanProcessor]);
       expect(diagnostics.matching('spanProcessors must be an array')).toHaveLength(1);
@@ -319,7 +301,7 @@ describe('createTracerProvider', () => {
 
     it('should give the provider configuration to another SDK provider class', async () => {
       class OtherProvider extends BasicTracerProvider {}
-      const exporter = new KeepingExporter();
+      const exporter = new BatchRecordingExporter();
 
       const provider = new OtherProvider(createTracerConfig({ serviceName: 'other', exporter, env: {} }));
       endSpan(provider, 'op');
@@ -331,7 +313,7 @@ describe('createTracerProvider', () => {
 
   describe('batch', () => {
     it('should configure each batch processor, and not change the object given', async () => {
-      const exporter = new KeepingExporter();
+      const exporter = new BatchRecordingExporter();
       const batch = Object.freeze({ maxExportBatchSize: 1 });
 
       const provider = createTracerProvider({ exporter, batch, env: {} });
@@ -345,7 +327,7 @@ describe('createTracerProvider', () => {
 
   describe('sampler', () => {
     it('should use options.sampler', async () => {
-      const exporter = new KeepingExporter();
+      const exporter = new BatchRecordingExporter();
 
       const provider = createTracerProvider({ exporter, sampler: new AlwaysOffSampler(), env: {} });
       endSpan(provider, 'unsampled');
@@ -356,7 +338,7 @@ describe('createTracerProvider', () => {
 
     it("should leave the SDK's OTEL_TRACES_SAMPLER in process.env in charge without options.sampler", async () => {
       process.env.OTEL_TRACES_SAMPLER = 'always_off';
-      const exporter = new KeepingExporter();
+      const exporter = new BatchRecordingExporter();
 
       const provider = createTracerProvider({ exporter, env: {} });
       endSpan(provider, 'unsampled');
@@ -369,7 +351,7 @@ describe('createTracerProvider', () => {
 
   describe('resource', () => {
     async function resourceOf(options: Parameters<typeof createTracerProvider>[0] = {}): Promise<Record<string, unknown>> {
-      const exporter = new KeepingExporter();
+      const exporter = new BatchRecordingExporter();
       const provider = createTracerProvider({ ...options, exporter, env: {} });
       endSpan(provider, 'op');
       await provider.shutdown();
