@@ -184,14 +184,12 @@ export class TracerShim extends opentracing.Tracer {
   protected _contextFromExtraction(extracted: Context): SpanContextShim | null {
     let spanContext: SpanContext = trace.getSpanContext(extracted) ?? INVALID_SPAN_CONTEXT;
     const entries = propagation.getBaggage(extracted)?.getAllEntries();
-    if (entries === undefined || entries.length === 0) {
-      if (!isSpanContextValid(spanContext) && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return null;
-      if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
-      return new SpanContextShim(spanContext);
-    }
+    const hasBaggage = entries !== undefined && entries.length > 0;
+    if (!hasBaggage && !isSpanContextValid(spanContext) && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return null;
     if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
+    const shim = new SpanContextShim(spanContext);
     // Made from the entries, which the limits were checked on: the Baggage waits until asked for.
-    return new SpanContextShim(spanContext)._useEntries(limitEntries(entries, 'extract'));
+    return hasBaggage ? shim._useEntries(limitEntries(entries, 'extract')) : shim;
   }
 
   /**
