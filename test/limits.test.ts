@@ -1,4 +1,5 @@
 import { propagation } from '@opentelemetry/api';
+import fc from 'fast-check';
 import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized, limitEntries, utf8Length } from '../src/limits';
 import { captureDiag } from './helpers/diag';
 
@@ -38,6 +39,18 @@ describe('limits', () => {
     it('should find CR, LF and NUL and nothing else', () => {
       expect(['a\rb', 'a\nb', 'a\u0000b'].map(breaksHeader)).toEqual([true, true, true]);
       expect(['a b', 'a\tb', 'é😀', 'a%0Db'].map(breaksHeader)).toEqual([false, false, false, false]);
+    });
+
+    it('should agree with the character class /[\\r\\n\\0]/ on any text, one-byte or two-byte', () => {
+      const breaking = fc.constantFrom('\r', '\n', '\u0000');
+      const text = fc.oneof(
+        fc.string({ unit: 'binary' }),
+        fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), breaking)).map((parts) => parts.join('')),
+      );
+      fc.assert(
+        fc.property(text, (value) => breaksHeader(value) === /[\r\n\0]/.test(value)),
+        { seed: 0x5eed0600, numRuns: 500 },
+      );
     });
   });
 
