@@ -67,6 +67,7 @@ export class SpanShim extends opentracing.Span {
   private _start: SpanStart | undefined;
   private _name: string;
   private _kind: SpanKind;
+  /** Start attributes, made at the first tag: a span without tags makes none. */
   private _attributes: Attributes | undefined;
   private _events: PendingEvent[] | undefined;
 
@@ -107,7 +108,6 @@ export class SpanShim extends opentracing.Span {
     const shim = new this(tracerShim, DEFERRED, start.baggage);
     shim._start = start;
     shim._name = start.name;
-    shim._attributes = {};
     shim._startMillis = start.startMillis;
     shim._startPerformance = start.startPerformance;
     if (tags !== undefined && tags !== null) shim._addTags(tags as Record<string, unknown>);
@@ -275,7 +275,7 @@ export class SpanShim extends opentracing.Span {
     if (attribute === undefined) return;
     // `__proto__` was refused above, so a plain assignment is safe.
     if (this._span !== undefined) this._span.setAttribute(key, attribute);
-    else if (this._attributes !== undefined) this._attributes[key] = attribute;
+    else if (this._start !== undefined) (this._attributes ??= {})[key] = attribute;
   }
 
   /** Creates the OpenTelemetry span from what was gathered since start (see the class comment). */
