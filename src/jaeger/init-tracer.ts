@@ -13,6 +13,7 @@ import { DEPRECATED_ENV, mergeEnv } from './configuration';
 import type { Environment, JaegerConfig, JaegerLogger, JaegerOptions, JaegerReporterConfig } from './configuration';
 import { JaegerPropagator } from './jaeger-propagator';
 import { JaegerTracer } from './jaeger-tracer';
+import { NOOP_PROPAGATOR, propagatorsFromEnv } from './propagator-from-env';
 import { LoggingSpanProcessor } from './logging-span-processor';
 import { createSampler } from './sampler-config';
 
@@ -26,7 +27,8 @@ const OTLP_HTTP_PORT = 4318;
  * `options.tags`), `sampler` -> an OpenTelemetry sampler with jaeger-client's rules, `reporter`
  * -> a batch span processor and an OTLP/HTTP exporter aimed at the same Jaeger host (port 4318,
  * `/v1/traces`), `logSpans` -> jaeger-client's log line per span. Propagation: Jaeger
- * `uber-trace-id` plus W3C `traceparent`/`baggage`. The whole mapping, and every field that
+ * `uber-trace-id` plus W3C `traceparent`/`baggage`, unless `OTEL_PROPAGATORS` names others
+ * (`propagatorsFromEnv`) or the options give a propagator per format (these win). The whole mapping, and every field that
  * cannot be honoured, is in docs/migrating-from-jaeger-client.md.
  *
  * Throws, like jaeger-client, only for set-up mistakes: `config.serviceName must be provided`,
@@ -89,9 +91,13 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
       sampler: sampling.sampler,
       spanProcessors: processors,
     });
+    const fromEnv =
+      options.textMapPropagator !== undefined && options.httpHeadersPropagator !== undefined
+        ? undefined
+        : propagatorsFromEnv(env, { contextKey: options.contextKey, baggagePrefix: options.baggagePrefix });
     return new JaegerTracer(provider, {
-      textMapPropagator: options.textMapPropagator ?? defaultPropagator(false, options),
-      httpHeadersPropagator: options.httpHeadersPropagator ?? defaultPropagator(true, options),
+      textMapPropagator: options.textMapPropagator ?? fromEnv?.textMap ?? defaultPropagator(false, options),
+      httpHeadersPropagator: options.httpHeadersPropagator ?? fromEnv?.httpHeaders ?? defaultPropagator(true, options),
       onClose: sampling.close === undefined ? [] : [sampling.close],
     });
   } catch (error) {
@@ -116,6 +122,7 @@ function readServiceName(value: unknown): string {
 /**
  * Jaeger's format plus W3C trace context and baggage, so a fleet mixing jaeger-client and
  * OpenTelemetry services joins one trace: inject writes both, extract reads whichever is there.
+ * The default when neither the options nor `OTEL_PROPAGATORS` choose.
  */
 function defaultPropagator(urlEncoding: boolean, options: JaegerOptions): TextMapPropagator {
   return new CompositePropagator({
@@ -238,12 +245,6 @@ function disabledTracer(): JaegerTracer {
     httpHeadersPropagator: NOOP_PROPAGATOR,
   });
 }
-
-const NOOP_PROPAGATOR: TextMapPropagator = {
-  inject() {},
-  extract: (context) => context,
-  fields: () => [],
-};
 
 /** Node turns a longer timer delay into 1 ms. */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;

@@ -63,9 +63,7 @@ interface OtlpExporterModule {
  */
 export function tracesExporterNames(env: Environment): TracesExporterName[] {
   const names: TracesExporterName[] = [];
-  for (const raw of (env.OTEL_TRACES_EXPORTER ?? '').split(',')) {
-    const name = raw.trim().toLowerCase();
-    if (name === '' || names.includes(name as TracesExporterName)) continue;
+  for (const name of listVariable(env, 'OTEL_TRACES_EXPORTER')) {
     if (TRACES_EXPORTERS.includes(name)) names.push(name as TracesExporterName);
     else logger.warn(`OTEL_TRACES_EXPORTER=${name} is not supported here (supported: otlp, console, none); ignored`);
   }
@@ -157,6 +155,19 @@ export function createOtlpTraceExporter(env: Environment, defaultProtocol: OtlpP
     );
     return undefined;
   }
+}
+
+/**
+ * A comma-separated list variable (`OTEL_TRACES_EXPORTER`, `OTEL_PROPAGATORS`) as the SDK reads
+ * it: each name trimmed and lower-cased, blanks and repeats skipped, in order; `[]` when unset.
+ */
+export function listVariable(env: Environment, name: string): string[] {
+  const names: string[] = [];
+  for (const raw of (env[name] ?? '').split(',')) {
+    const item = raw.trim().toLowerCase();
+    if (item !== '' && !names.includes(item)) names.push(item);
+  }
+  return names;
 }
 
 /** The variable's value, trimmed; `undefined` when unset or blank (as the SDK reads variables). */

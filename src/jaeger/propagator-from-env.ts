@@ -1,0 +1,124 @@
+import type { TextMapPropagator } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { describeError, logger } from '../logger';
+import { listVariable } from '../sdk/exporter-from-env';
+import type { Environment } from './configuration';
+import { JaegerPropagator } from './jaeger-propagator';
+import type { JaegerPropagatorOptions } from './jaeger-propagator';
+
+/** The propagators of both OpenTracing text formats, as `OTEL_PROPAGATORS` asks for them. */
+export interface FormatPropagators {
+  /** For FORMAT_TEXT_MAP: `jaeger` is jaeger-client's text map codec (values as they are). */
+  readonly textMap: TextMapPropagator;
+  /** For FORMAT_HTTP_HEADERS: `jaeger` is jaeger-client's HTTP headers codec (URL-encoded values). */
+  readonly httpHeaders: TextMapPropagator;
+}
+
+/** The names `OTEL_PROPAGATORS` may use here, in the order the warning lists them. */
+const SUPPORTED = ['tracecontext', 'baggage', 'jaeger', 'b3', 'b3multi', 'none'] as const;
+type PropagatorName = (typeof SUPPORTED)[number];
+
+/**
+ * The propagators `OTEL_PROPAGATORS` names (OpenTelemetry specification, "Environment Variable
+ * Specification", general SDK configuration): a comma-separated list, read case-insensitively
+ * with blanks and repeats skipped; the listed propagators are combined in their order, and one
+ * name alone gives that propagator alone (so `jaeger` alone gets `JaegerTracer`'s direct path).
+ *
+ * - `tracecontext`, `baggage`: W3C trace context and W3C baggage (`@opentelemetry/core`).
+ * - `jaeger`: this package's `JaegerPropagator`, with jaeger-client's codec per format and
+ *   `jaegerOptions` (`contextKey`, `baggagePrefix`), not `@opentelemetry/propagator-jaeger`,
+ *   whose headers differ from jaeger-client's (docs/migrating-from-jaeger-client.md).
+ * - `b3`, `b3multi`: `@opentelemetry/propagator-b3` (an optional peer dependency, loaded only
+ *   when named), single-header or multi-header inject; both read either encoding.
+ * - `none`: nothing is injected or extracted. Listed with other names, it is ignored with a
+ *   `diag` warning (as `OTEL_TRACES_EXPORTER` reads `none`).
+ *
+ * Other names (`xray`, `ottrace`, typos) are ignored with a `diag` warning; so is `b3` when its
+ * package cannot be loaded (`diag` error). When nothing usable is left, nothing is propagated,
+ * as the OpenTelemetry JS SDK does, and a warning says so. Returns `undefined` when the variable
+ * is unset or blank: the caller then applies its own default.
+ */
+export function propagatorsFromEnv(
+  env: Environment,
+  jaegerOptions: Pick<JaegerPropagatorOptions, 'contextKey' | 'baggagePrefix'>,
+): FormatPropagators | undefined {
+  const names = propagatorNames(env);
+  if (names === undefined) return undefined;
+  const b3 = names.includes('b3') || names.includes('b3multi') ? loadB3() : undefined;
+  const build = (urlEncoding: boolean): TextMapPropagator => {
+    const propagators: TextMapPropagator[] = [];
+    for (const name of names) {
+      const propagator = createPropagator(name, b3, { ...jaegerOptions, urlEncoding });
+      if (propagator !== undefined) propagators.push(propagator);
+    }
+    if (propagators.length === 0) return NOOP_PROPAGATOR;
+    return propagators.length === 1 ? propagators[0] : new CompositePropagator({ propagators });
+  };
+  const formats = { textMap: build(false), httpHeaders: build(true) };
+  if (formats.httpHeaders === NOOP_PROPAGATOR && !(names.length === 1 && names[0] === 'none')) {
+    logger.warn(`OTEL_PROPAGATORS names no propagator that could be built here; inject and extract do nothing`);
+  }
+  return formats;
+}
+
+/** A propagator that writes and reads nothing: `OTEL_PROPAGATORS=none`, a disabled tracer. */
+export const NOOP_PROPAGATOR: TextMapPropagator = {
+  inject() {},
+  extract: (context) => context,
+  fields: () => [],
+};
+
+/** The supported names `OTEL_PROPAGATORS` lists, warned about as `propagatorsFromEnv` says; `undefined` when unset. */
+function propagatorNames(env: Environment): PropagatorName[] | undefined {
+  const listed = listVariable(env, 'OTEL_PROPAGATORS');
+  if (listed.length === 0) return undefined;
+  const names: PropagatorName[] = [];
+  for (const name of listed) {
+    if ((SUPPORTED as readonly string[]).includes(name)) names.push(name as PropagatorName);
+    else logger.warn(`OTEL_PROPAGATORS=${name} is not supported here (supported: ${SUPPORTED.join(', ')}); ignored`);
+  }
+  if (names.length > 1 && names.includes('none')) {
+    logger.warn('OTEL_PROPAGATORS lists "none" with other propagators; "none" is ignored');
+    return names.filter((name) => name !== 'none');
+  }
+  return names;
+}
+
+/** The part of `@opentelemetry/propagator-b3` that is used. */
+interface B3Module {
+  B3Propagator: new (config?: { injectEncoding?: number }) => TextMapPropagator;
+  B3InjectEncoding: { SINGLE_HEADER: number; MULTI_HEADER: number };
+}
+
+const B3_PACKAGE = '@opentelemetry/propagator-b3';
+
+/** Loads the B3 propagator package, or reports (`diag` error) that it could not and gives `undefined`. */
+function loadB3(): B3Module | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(B3_PACKAGE) as B3Module;
+  } catch (error) {
+    logger.error(
+      `OTEL_PROPAGATORS=b3 needs ${B3_PACKAGE}, which could not be loaded (${describeError(error)}); ` +
+        `B3 headers are neither written nor read. Install it: npm install ${B3_PACKAGE}`,
+    );
+    return undefined;
+  }
+}
+
+function createPropagator(name: PropagatorName, b3: B3Module | undefined, jaegerOptions: JaegerPropagatorOptions): TextMapPropagator | undefined {
+  switch (name) {
+    case 'tracecontext':
+      return new W3CTraceContextPropagator();
+    case 'baggage':
+      return new W3CBaggagePropagator();
+    case 'jaeger':
+      return new JaegerPropagator(jaegerOptions);
+    case 'b3':
+      return b3 === undefined ? undefined : new b3.B3Propagator({ injectEncoding: b3.B3InjectEncoding.SINGLE_HEADER });
+    case 'b3multi':
+      return b3 === undefined ? undefined : new b3.B3Propagator({ injectEncoding: b3.B3InjectEncoding.MULTI_HEADER });
+    case 'none':
+      return undefined;
+  }
+}
