@@ -91,9 +91,15 @@ export interface JaegerOptions {
   debugIdSampling?: boolean;
   /** Most `jaeger-debug-id` forced traces per second; default 10 (rate-limited: see docs/security.md). */
   maxDebugIdsPerSecond?: number;
-  /** Propagator for FORMAT_TEXT_MAP; default Jaeger (no URL encoding) + W3C trace context and baggage. */
+  /**
+   * Propagator for FORMAT_TEXT_MAP. Default: what `OTEL_PROPAGATORS` names (`propagatorsFromEnv`),
+   * else Jaeger (no URL encoding) + W3C trace context and baggage.
+   */
   textMapPropagator?: TextMapPropagator;
-  /** Propagator for FORMAT_HTTP_HEADERS; default Jaeger (URL-encoded) + W3C trace context and baggage. */
+  /**
+   * Propagator for FORMAT_HTTP_HEADERS. Default: what `OTEL_PROPAGATORS` names, else Jaeger
+   * (URL-encoded) + W3C trace context and baggage.
+   */
   httpHeadersPropagator?: TextMapPropagator;
 }
 
