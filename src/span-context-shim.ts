@@ -102,12 +102,14 @@ export class SpanContextShim extends opentracing.SpanContext {
   }
 
   /**
-   * Gives this new context the baggage `entries` instead of its Baggage, which is then made only
-   * when someone asks for it (`getBaggage()`): extract has the entries at hand, and a context
-   * that is only passed on never needs the OpenTelemetry object. @internal used by extract
+   * Gives this new context the baggage `entries`. Without `baggage`, the OpenTelemetry Baggage is
+   * made only when someone asks for it (`getBaggage()`): extract has the entries at hand, and a
+   * context that is only passed on never needs the object. With it (a Baggage holding exactly
+   * these entries, such as the one a propagator extracted), that one is kept.
+   * @internal used by extract
    */
-  _useEntries(entries: BaggageEntries): this {
-    this._baggage = entries.length === 0 ? EMPTY_BAGGAGE : undefined;
+  _useEntries(entries: BaggageEntries, baggage?: Baggage): this {
+    this._baggage = entries.length === 0 ? EMPTY_BAGGAGE : baggage;
     this._entries = entries;
     return this;
   }

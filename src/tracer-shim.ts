@@ -183,13 +183,17 @@ export class TracerShim extends opentracing.Tracer {
    */
   protected _contextFromExtraction(extracted: Context): SpanContextShim | null {
     let spanContext: SpanContext = trace.getSpanContext(extracted) ?? INVALID_SPAN_CONTEXT;
-    const entries = propagation.getBaggage(extracted)?.getAllEntries();
+    const baggage = propagation.getBaggage(extracted);
+    const entries = baggage?.getAllEntries();
     const hasBaggage = entries !== undefined && entries.length > 0;
     if (!hasBaggage && !isSpanContextValid(spanContext) && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return null;
     if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
     const shim = new SpanContextShim(spanContext);
-    // Made from the entries, which the limits were checked on: the Baggage waits until asked for.
-    return hasBaggage ? shim._useEntries(limitEntries(entries, 'extract')) : shim;
+    if (!hasBaggage) return shim;
+    // Within the limits (the usual case) the propagator's Baggage is kept; over them, the kept
+    // entries make a new one when it is first asked for.
+    const kept = limitEntries(entries, 'extract');
+    return shim._useEntries(kept, kept === entries ? baggage : undefined);
   }
 
   /**

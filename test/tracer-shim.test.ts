@@ -1,5 +1,5 @@
 import { INVALID_SPANID, INVALID_TRACEID, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
-import type { TextMapPropagator } from '@opentelemetry/api';
+import type { Baggage, TextMapPropagator } from '@opentelemetry/api';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { validateHeaderValue } from 'node:http';
@@ -627,6 +627,30 @@ describe('TracerShim', () => {
       const extracted = shim.extract(opentracing.FORMAT_TEXT_MAP, carrier) as ShimContext;
       expect(extracted.getBaggage().getAllEntries()).toHaveLength(180);
       expect(logs.matching('extract: dropped 120 baggage items over the limits')).toHaveLength(1);
+    });
+
+    it("should keep the propagator's own Baggage when it is within the limits, and make a new one when it is not", () => {
+      const made: Baggage[] = [];
+      const recordingPropagator: TextMapPropagator = {
+        ...unboundedBaggagePropagator,
+        extract(ctx, carrier, getter) {
+          const extracted = unboundedBaggagePropagator.extract(ctx, carrier, getter);
+          made.push(propagation.getBaggage(extracted) as Baggage);
+          return extracted;
+        },
+      };
+      const shim = new TracerShim(sdk.provider, { textMapPropagator: recordingPropagator });
+      const small = shim.extract(opentracing.FORMAT_TEXT_MAP, { 'b-tenant': 'acme', 'b-user': '42' }) as ShimContext;
+      expect(small.getBaggage()).toBe(made[0]);
+      expect(small.getBaggageItem('user')).toBe('42');
+
+      const carrier: Record<string, string> = {};
+      for (let i = 0; i < 200; i++) carrier[`b-k${i}`] = 'v';
+      const large = shim.extract(opentracing.FORMAT_TEXT_MAP, carrier) as ShimContext;
+      expect(large.getBaggageItem('k179')).toBe('v');
+      expect(large.getBaggageItem('k180')).toBeUndefined();
+      expect(large.getBaggage()).not.toBe(made[1]);
+      expect(large.getBaggage().getAllEntries()).toHaveLength(180);
     });
 
     it('should keep at most 8192 bytes of baggage from any propagator', () => {
