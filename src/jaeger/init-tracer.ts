@@ -13,8 +13,8 @@ import { DEPRECATED_ENV, mergeEnv } from './configuration';
 import type { Environment, JaegerConfig, JaegerLogger, JaegerOptions, JaegerReporterConfig } from './configuration';
 import { JaegerPropagator } from './jaeger-propagator';
 import { JaegerTracer } from './jaeger-tracer';
-import { NOOP_PROPAGATOR, propagatorsFromEnv } from './propagator-from-env';
 import { LoggingSpanProcessor } from './logging-span-processor';
+import { NOOP_PROPAGATOR, propagatorsFromEnv } from './propagator-from-env';
 import { createSampler } from './sampler-config';
 
 /** OTLP/HTTP port of a Jaeger (1.35+) or OpenTelemetry Collector host. */
@@ -28,8 +28,8 @@ const OTLP_HTTP_PORT = 4318;
  * -> a batch span processor and an OTLP/HTTP exporter aimed at the same Jaeger host (port 4318,
  * `/v1/traces`), `logSpans` -> jaeger-client's log line per span. Propagation: Jaeger
  * `uber-trace-id` plus W3C `traceparent`/`baggage`, unless `OTEL_PROPAGATORS` names others
- * (`propagatorsFromEnv`) or the options give a propagator per format (these win). The whole mapping, and every field that
- * cannot be honoured, is in docs/migrating-from-jaeger-client.md.
+ * (`propagatorsFromEnv`) or the options give a propagator per format (these win). The whole
+ * mapping, and every field that cannot be honoured, is in docs/migrating-from-jaeger-client.md.
  *
  * Throws, like jaeger-client, only for set-up mistakes: `config.serviceName must be provided`,
  * and `Expecting sampler.param to be a number. Received X`; the samplers also refuse numbers out
