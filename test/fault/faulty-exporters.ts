@@ -65,21 +65,3 @@ export class HangingExporter extends FaultyExporter {
     // Never calls back.
   }
 }
-
-/** `export` succeeds and keeps every span, also through shutdown. */
-export class KeepingExporter implements SpanExporter {
-  readonly finished: ReadableSpan[] = [];
-
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.finished.push(...spans);
-    resultCallback({ code: ExportResultCode.SUCCESS });
-  }
-
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-}

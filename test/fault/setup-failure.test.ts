@@ -1,6 +1,6 @@
 import { initTracer } from '../../src/jaeger/init-tracer';
 import type { JaegerOptions } from '../../src/jaeger/configuration';
-import { KeepingExporter } from './faulty-exporters';
+import { KeepingExporter } from '../helpers/sdk';
 
 // When initTracer fails at set-up time it must leave nothing running. It builds the sampler
 // first, and a remote sampler starts polling at once; a later set-up step that throws must not

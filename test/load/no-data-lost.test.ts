@@ -1,12 +1,12 @@
-import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
 import { initTracer } from '../../src/jaeger/init-tracer';
 import { TracerShim } from '../../src/tracer-shim';
 import { captureDiag } from '../helpers/diag';
 import type { DiagCapture } from '../helpers/diag';
+import { KeepingExporter } from '../helpers/sdk';
 
 // N spans produced at a steady rate below the BatchSpanProcessor's capacity are all exported,
 // exactly once, by the time close()/shutdown() resolves.
@@ -16,24 +16,12 @@ const SPANS = 5000;
 const SPANS_PER_TURN = 200;
 
 /** Completes each export on a later turn, as a network exporter does, and keeps every span through shutdown. */
-class AsyncKeepingExporter implements SpanExporter {
-  readonly finished: ReadableSpan[] = [];
+class AsyncKeepingExporter extends KeepingExporter {
   batches = 0;
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+  override export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     this.batches += 1;
-    setImmediate(() => {
-      this.finished.push(...spans);
-      resultCallback({ code: ExportResultCode.SUCCESS });
-    });
-  }
-
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
+    setImmediate(() => super.export(spans, resultCallback));
   }
 }
 
@@ -93,7 +81,7 @@ describe(`${SPANS} spans at a steady rate below the BatchSpanProcessor's capacit
     const produced = await produce(tracer);
     await provider.shutdown();
 
-    expectExactlyOnce(produced, exporter.finished);
+    expectExactlyOnce(produced, exporter.getFinishedSpans());
     expect(exporter.batches).toBeGreaterThanOrEqual(SPANS / 512);
     expect(diagnostics.matching('Dropped')).toEqual([]);
   });
@@ -105,7 +93,7 @@ describe(`${SPANS} spans at a steady rate below the BatchSpanProcessor's capacit
     const produced = await produce(tracer);
     await tracer.close();
 
-    expectExactlyOnce(produced, exporter.finished);
+    expectExactlyOnce(produced, exporter.getFinishedSpans());
     expect(diagnostics.matching('Dropped')).toEqual([]);
   });
 });
