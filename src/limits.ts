@@ -1,4 +1,5 @@
-import type { BaggageEntry } from '@opentelemetry/api';
+import type { Baggage, BaggageEntry } from '@opentelemetry/api';
+import { propagation } from '@opentelemetry/api';
 import { logger } from './logger';
 import type { BaggageEntries } from './span-context-shim';
 
@@ -88,6 +89,37 @@ export function limitEntries(entries: BaggageEntries, source: string): BaggageEn
   const texts: string[] = [];
   for (const [key, entry] of entries) texts.push(key, entry.value);
   return exceedsUtf8Bytes(texts, MAX_BAGGAGE_BYTES) ? keepWithinLimits(entries, source) : entries;
+}
+
+/** `getAllEntries` of the installed api's own Baggage, which keeps its entries in `_entries`. */
+const LIST_ENTRIES = propagation.createBaggage().getAllEntries;
+
+/**
+ * How many entries `baggage` holds, when that can be read without copying them and they are
+ * surely within `MAX_BAGGAGE_ITEMS` and `MAX_BAGGAGE_BYTES` (the usual extract); otherwise
+ * `undefined`, and the caller lists them with `getAllEntries()` and `limitEntries`.
+ *
+ * It reads the `Map` that `@opentelemetry/api`'s Baggage (`BaggageImpl`, every 1.x release)
+ * keeps in `_entries`. That is not public API, and it is read on purpose: `getAllEntries()`, the
+ * only public way to count entries, copies them through `Array.from` and measured 300 ns for two
+ * entries on Node 20, against 20-40 ns for this loop, the largest part of what the shim added to
+ * a W3C extract (docs/performance.md). Any other Baggage (another implementation or copy of the
+ * api, an object that borrows the field but lists its entries its own way, a later api that
+ * renames or reshapes the field, an entry that is not `{ value: string }`) gives `undefined`,
+ * which is still correct, only slower.
+ */
+export function countWithinLimits(baggage: Baggage): number | undefined {
+  if (baggage.getAllEntries !== LIST_ENTRIES) return undefined;
+  const entries = (baggage as { _entries?: unknown })._entries;
+  if (!(entries instanceof Map) || entries.size > MAX_BAGGAGE_ITEMS) return undefined;
+  let units = 0;
+  for (const [key, entry] of entries as Map<unknown, Partial<BaggageEntry> | undefined>) {
+    const value = entry?.value;
+    if (typeof key !== 'string' || typeof value !== 'string') return undefined;
+    units += key.length + value.length;
+  }
+  // A UTF-16 code unit is at most 3 UTF-8 bytes; a longer list is counted by limitEntries.
+  return units * 3 <= MAX_BAGGAGE_BYTES ? entries.size : undefined;
 }
 
 /** Keeps, in order, the entries that fit the limits, and warns with the number dropped. */

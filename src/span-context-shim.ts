@@ -114,6 +114,16 @@ export class SpanContextShim extends opentracing.SpanContext {
     return this;
   }
 
+  /**
+   * Gives this new context the baggage of `other`, with its entries if they were listed.
+   * @internal used by JaegerTracer's extract
+   */
+  _useBaggageOf(other: SpanContextShim): this {
+    this._baggage = other._baggage;
+    this._entries = other._entries;
+    return this;
+  }
+
   /** The value of baggage item `key`, or `undefined` when there is none. */
   getBaggageItem(key: string): string | undefined {
     if (this._baggage !== undefined) return this._baggage.getEntry(key)?.value;

@@ -5,7 +5,7 @@ import { describeValue } from './attributes';
 import { decodeBinary, encodeBinary } from './binary-format';
 import { isTextMapCarrier, textMapGetter, textMapSetter } from './carrier';
 import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from './constants';
-import { limitEntries } from './limits';
+import { countWithinLimits, limitEntries } from './limits';
 import { describeError, logger } from './logger';
 import { resolveReference, resolveSpanContext } from './references';
 import type { ResolvedReference } from './references';
@@ -184,16 +184,17 @@ export class TracerShim extends opentracing.Tracer {
   protected _contextFromExtraction(extracted: Context): SpanContextShim | null {
     let spanContext: SpanContext = trace.getSpanContext(extracted) ?? INVALID_SPAN_CONTEXT;
     const baggage = propagation.getBaggage(extracted);
-    const entries = baggage?.getAllEntries();
-    const hasBaggage = entries !== undefined && entries.length > 0;
+    // Within the limits the propagator's Baggage is kept: told without copying its entries for
+    // the api's own Baggage (the usual case), else by listing them. Over the limits, the kept
+    // entries make a new Baggage when it is first asked for.
+    const count = baggage === undefined ? 0 : countWithinLimits(baggage);
+    const listed = count === undefined ? (baggage as Baggage).getAllEntries() : undefined;
+    const entries = listed === undefined ? undefined : limitEntries(listed, 'extract');
+    const hasBaggage = entries === undefined ? (count as number) > 0 : entries.length > 0;
     if (!hasBaggage && !isSpanContextValid(spanContext) && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return null;
     if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
-    const shim = new SpanContextShim(spanContext);
-    if (!hasBaggage) return shim;
-    // Within the limits (the usual case) the propagator's Baggage is kept; over them, the kept
-    // entries make a new one when it is first asked for.
-    const kept = limitEntries(entries, 'extract');
-    return shim._useEntries(kept, kept === entries ? baggage : undefined);
+    if (entries !== undefined) return new SpanContextShim(spanContext)._useEntries(entries, entries === listed ? baggage : undefined);
+    return new SpanContextShim(spanContext, hasBaggage ? baggage : EMPTY_BAGGAGE);
   }
 
   /**

@@ -1,6 +1,16 @@
 import { propagation } from '@opentelemetry/api';
 import fc from 'fast-check';
-import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized, limitEntries, utf8Length } from '../src/limits';
+import type { Baggage } from '@opentelemetry/api';
+import {
+  MAX_BAGGAGE_BYTES,
+  MAX_BAGGAGE_ITEMS,
+  MAX_HEADER_VALUE_BYTES,
+  breaksHeader,
+  countWithinLimits,
+  isOversized,
+  limitEntries,
+  utf8Length,
+} from '../src/limits';
 import { captureDiag } from './helpers/diag';
 
 describe('limits', () => {
@@ -97,6 +107,76 @@ describe('limits', () => {
       const limited = limitEntries(propagation.createBaggage(entries).getAllEntries(), 'extract');
       expect(limited.find(([key]) => key === '__proto__')?.[1].value).toBe('x');
       expect(({} as Record<string, unknown>).value).toBeUndefined();
+    });
+  });
+
+  describe('countWithinLimits', () => {
+    function baggageOf(count: number, value = 'v'): Baggage {
+      const entries: Record<string, { value: string }> = {};
+      for (let i = 0; i < count; i++) entries[`k${i}`] = { value };
+      return propagation.createBaggage(entries);
+    }
+
+    it("should count the installed @opentelemetry/api's Baggage without listing its entries", () => {
+      // If a later api release renames its private Map, this fails: extract would still be
+      // correct (limitEntries), only slower, and the comment on countWithinLimits needs updating.
+      const [two, none, full] = [baggageOf(2), propagation.createBaggage(), baggageOf(MAX_BAGGAGE_ITEMS)];
+      // getAllEntries() lists through Array.from; spying on the Baggage itself would replace the
+      // method that countWithinLimits recognises the api's Baggage by.
+      const listed = jest.spyOn(Array, 'from');
+      const counts = [countWithinLimits(two), countWithinLimits(none), countWithinLimits(full)];
+      const listings = listed.mock.calls.length;
+      listed.mockRestore();
+      expect(counts).toEqual([2, 0, MAX_BAGGAGE_ITEMS]);
+      expect(listings).toBe(0);
+    });
+
+    it('should leave to limitEntries a Baggage over the item limit or long enough to need counting bytes', () => {
+      expect(countWithinLimits(baggageOf(MAX_BAGGAGE_ITEMS + 1))).toBeUndefined();
+      // 2731 one-byte characters could be 8193 bytes as far as the UTF-16 length tells.
+      expect(countWithinLimits(propagation.createBaggage({ k: { value: 'v'.repeat(2730) } }))).toBeUndefined();
+      expect(countWithinLimits(propagation.createBaggage({ k: { value: 'v'.repeat(2729) } }))).toBe(1);
+    });
+
+    it('should leave to limitEntries any other Baggage, or one whose entries are not { value: string }', () => {
+      const real = baggageOf(2);
+      const own: Baggage = {
+        getEntry: (key) => real.getEntry(key),
+        getAllEntries: () => real.getAllEntries(),
+        setEntry: (key, entry) => real.setEntry(key, entry),
+        removeEntry: (key) => real.removeEntry(key),
+        removeEntries: (...keys) => real.removeEntries(...keys),
+        clear: () => real.clear(),
+      };
+      expect(countWithinLimits(own)).toBeUndefined();
+      // A copy of the api's Baggage with its own listing: its private Map says nothing.
+      const borrowing: Baggage = { ...baggageOf(0), getAllEntries: () => real.getAllEntries() };
+      expect(countWithinLimits(borrowing)).toBeUndefined();
+      const reshaped = Object.assign(Object.create(Object.getPrototypeOf(baggageOf(0))), { _entries: new Map([['k', 'v']]) }) as Baggage;
+      expect(countWithinLimits(reshaped)).toBeUndefined();
+      const notMap = Object.assign(Object.create(Object.getPrototypeOf(baggageOf(0))), { _entries: { k: { value: 'v' } } }) as Baggage;
+      expect(countWithinLimits(notMap)).toBeUndefined();
+    });
+
+    it('should agree with limitEntries: a count only when every entry is kept', () => {
+      // Seed and run count fixed so that the test is deterministic.
+      const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.constant('x'.repeat(1500)));
+      fc.assert(
+        fc.property(fc.dictionary(text, text, { maxKeys: MAX_BAGGAGE_ITEMS + 10 }), (record) => {
+          const entries: Record<string, { value: string }> = Object.create(null);
+          for (const [key, value] of Object.entries(record)) entries[key] = { value };
+          const baggage = propagation.createBaggage(entries);
+          const count = countWithinLimits(baggage);
+          const listed = baggage.getAllEntries();
+          if (count !== undefined) {
+            expect(count).toBe(listed.length);
+            expect(limitEntries(listed, 'test')).toBe(listed);
+          }
+          const units = listed.reduce((sum, [key, entry]) => sum + key.length + entry.value.length, 0);
+          expect(count === undefined).toBe(listed.length > MAX_BAGGAGE_ITEMS || units * 3 > MAX_BAGGAGE_BYTES);
+        }),
+        { seed: 0x5eed0700, numRuns: 300 },
+      );
     });
   });
 });

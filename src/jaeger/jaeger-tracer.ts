@@ -203,7 +203,7 @@ export class JaegerTracer extends TracerShim {
       getJaegerParentSpanId(extracted, spanContext.spanId),
       typeof debugId === 'string' ? debugId : undefined,
     );
-    return core === null ? jaegerContext : jaegerContext._useEntries(core._baggageEntries());
+    return core === null ? jaegerContext : jaegerContext._useBaggageOf(core);
   }
 
   private _jaegerPropagator(format: string): JaegerPropagator | undefined {
