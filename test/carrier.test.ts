@@ -29,6 +29,18 @@ describe('carrier', () => {
       expect(carrier).toEqual({});
       expect(logs.matching('CR, LF or NUL')).toHaveLength(1);
     });
+
+    it('should keep checking names after it has remembered 256 clean ones, and never remember a bad one', () => {
+      const carrier: Record<string, unknown> = {};
+      for (let i = 0; i < 300; i++) textMapSetter.set(carrier, `name-${i}`, 'v');
+      const logs = captureDiag();
+      for (const name of ['k\rx', 'k\nx', 'k\u0000x', 'k\nx']) textMapSetter.set(carrier, name, 'v');
+      textMapSetter.set(carrier, 'name-299', 'a\nb');
+      logs.stop();
+      expect(Object.keys(carrier)).toHaveLength(300);
+      expect(carrier['name-299']).toBe('v');
+      expect(logs.matching('CR, LF or NUL')).toHaveLength(5);
+    });
   });
 
   describe('textMapGetter', () => {
