@@ -9,6 +9,7 @@ import { describeValue, setAttributeOn, toAttributeValue } from '../attributes';
 import { describeError, logger } from '../logger';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from '../sdk/exporter-from-env';
 import type { OtlpExporterConfig } from '../sdk/exporter-from-env';
+import { DisabledTracerProvider, SDK_DISABLED_VARIABLE, isSdkDisabled } from '../sdk/sdk-disabled';
 import { DEPRECATED_ENV, mergeEnv } from './configuration';
 import type { Environment, JaegerConfig, JaegerLogger, JaegerOptions, JaegerReporterConfig } from './configuration';
 import { JaegerPropagator } from './jaeger-propagator';
@@ -37,7 +38,10 @@ const OTLP_HTTP_PORT = 4318;
  * settings of the wrong type (a `contextKey` that is not a string, `tags` that cannot be read)
  * are reported through `diag` and replaced by the default. When it throws, nothing is left
  * running. `config.disable` gives a tracer that records and propagates nothing (and, unlike
- * jaeger-client's, still has `close()`).
+ * jaeger-client's, still has `close()`). `OTEL_SDK_DISABLED=true` (OpenTelemetry spec, "General
+ * SDK Configuration") gives a tracer over the API's no-op tracer (`DisabledTracerProvider`):
+ * no sampler, exporter or connection, but propagation as configured, so a span started from
+ * an extracted context carries that context on unchanged.
  */
 export function initTracer(config: JaegerConfig, options: JaegerOptions = {}): JaegerTracer {
   useLogger(options?.logger);
@@ -71,6 +75,12 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
   if (config.disable) return disabledTracer();
   const serviceName = readServiceName(config.serviceName);
   warnUnsupported(config, options);
+  if (isSdkDisabled(env)) {
+    // OpenTelemetry spec: a no-op SDK, and propagation as configured. No sampler (a remote one
+    // would poll), no exporter, no connection.
+    logger.info(`initTracer: ${SDK_DISABLED_VARIABLE}=true, so spans are neither sampled, recorded nor exported; propagation still works`);
+    return new JaegerTracer(new DisabledTracerProvider(), propagators(options, env));
+  }
 
   const sampling = createSampler({ ...config, serviceName }, options);
   try {
@@ -91,20 +101,24 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
       sampler: sampling.sampler,
       spanProcessors: processors,
     });
-    const fromEnv =
-      options.textMapPropagator !== undefined && options.httpHeadersPropagator !== undefined
-        ? undefined
-        : propagatorsFromEnv(env, { contextKey: options.contextKey, baggagePrefix: options.baggagePrefix });
-    return new JaegerTracer(provider, {
-      textMapPropagator: options.textMapPropagator ?? fromEnv?.textMap ?? defaultPropagator(false, options),
-      httpHeadersPropagator: options.httpHeadersPropagator ?? fromEnv?.httpHeaders ?? defaultPropagator(true, options),
-      onClose: sampling.close === undefined ? [] : [sampling.close],
-    });
+    return new JaegerTracer(provider, { ...propagators(options, env), onClose: sampling.close === undefined ? [] : [sampling.close] });
   } catch (error) {
     // A remote sampler polls from the start; with no tracer returned, nothing else could stop it.
     void sampling.close?.();
     throw error;
   }
+}
+
+/** The propagator of each format: the options', else `OTEL_PROPAGATORS`', else W3C + Jaeger. */
+function propagators(options: JaegerOptions, env: Environment): { textMapPropagator: TextMapPropagator; httpHeadersPropagator: TextMapPropagator } {
+  const fromEnv =
+    options.textMapPropagator !== undefined && options.httpHeadersPropagator !== undefined
+      ? undefined
+      : propagatorsFromEnv(env, { contextKey: options.contextKey, baggagePrefix: options.baggagePrefix });
+  return {
+    textMapPropagator: options.textMapPropagator ?? fromEnv?.textMap ?? defaultPropagator(false, options),
+    httpHeadersPropagator: options.httpHeadersPropagator ?? fromEnv?.httpHeaders ?? defaultPropagator(true, options),
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import { logger } from '../logger';
 import { BaggageSpanProcessor } from './baggage-span-processor';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from './exporter-from-env';
 import type { Environment } from './exporter-from-env';
+import { DisabledTracerProvider, SDK_DISABLED_VARIABLE, isSdkDisabled } from './sdk-disabled';
 import { TraceTreeExporter } from './trace-tree-exporter';
 
 /** Resource attribute key of the service name (OpenTelemetry semantic conventions). */
@@ -92,6 +93,10 @@ export interface CreateTracerProviderOptions {
  *   write every trace into the stdout of a production service.
  * - Sampler, span limits and batch settings not given in `options` are read from `process.env`
  *   by the SDK (`OTEL_TRACES_SAMPLER`, `OTEL_SPAN_*_LIMIT`, `OTEL_BSP_*`).
+ * - `OTEL_SDK_DISABLED=true` (read from `options.env` too): a `DisabledTracerProvider`, whose
+ *   tracers are the API's no-op tracer, whatever else is configured; no exporter is made.
+ *   Propagation is not affected (the spec says so): a span started from an extracted context
+ *   carries that context on unchanged.
  *
  * Never throws for bad options or variables: what cannot be used is reported through `diag`
  * (call `diag.setLogger` to see it) and left out.
@@ -107,6 +112,10 @@ export interface CreateTracerProviderOptions {
  * ```
  */
 export function createTracerProvider(options: CreateTracerProviderOptions = {}): BasicTracerProvider {
+  if (isSdkDisabled(options?.env ?? process.env)) {
+    logger.info(`createTracerProvider: ${SDK_DISABLED_VARIABLE}=true, so spans are neither recorded nor exported`);
+    return new DisabledTracerProvider();
+  }
   return new BasicTracerProvider(createTracerConfig(options));
 }
 
@@ -120,11 +129,25 @@ export function createTracerProvider(options: CreateTracerProviderOptions = {}):
 export function createTracerConfig(options: CreateTracerProviderOptions = {}): TracerConfig {
   const given = options ?? {};
   const env = given.env ?? process.env;
+  if (isSdkDisabled(env)) return disabledConfig(given);
   const spanProcessors = spanProcessorsFrom(given.spanProcessors);
   const exporters = chosenExporters(given.exporter, env) ?? [new TraceTreeExporter({ baggage: baggageProcessorIn(spanProcessors) })];
   for (const exporter of exporters) spanProcessors.push(new BatchSpanProcessor(exporter, { ...given.batch }));
   const config: TracerConfig = { resource: createResource(given), spanProcessors };
   if (given.sampler !== undefined) config.sampler = given.sampler;
+  return config;
+}
+
+/**
+ * `createTracerConfig` under `OTEL_SDK_DISABLED=true`: the resource and sampler, no span
+ * processor (the given ones included) and no exporter, so nothing is processed or exported and
+ * no connection is opened. A provider built from it still makes SDK spans and propagates their
+ * ids; `createTracerProvider` returns the true no-op one (`DisabledTracerProvider`).
+ */
+function disabledConfig(options: CreateTracerProviderOptions): TracerConfig {
+  logger.info(`createTracerConfig: ${SDK_DISABLED_VARIABLE}=true, so no span processor or exporter is configured`);
+  const config: TracerConfig = { resource: createResource(options), spanProcessors: [] };
+  if (options.sampler !== undefined) config.sampler = options.sampler;
   return config;
 }
 

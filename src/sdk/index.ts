@@ -3,3 +3,4 @@ export type { TraceTreeEvent, TraceTreeExporterOptions, TraceTreeSpan } from './
 export { BaggageSpanProcessor } from './baggage-span-processor';
 export { createTracerConfig, createTracerProvider } from './create-tracer-provider';
 export type { CreateTracerProviderOptions } from './create-tracer-provider';
+export { DisabledTracerProvider } from './sdk-disabled';

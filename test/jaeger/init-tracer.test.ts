@@ -349,6 +349,80 @@ describe('initTracer', () => {
     });
   });
 
+  describe('OTEL_SDK_DISABLED=true', () => {
+    beforeEach(() => setEnv({ OTEL_SDK_DISABLED: 'true' }));
+
+    it('should record and export nothing, and neither poll a remote sampler nor call the exporter', async () => {
+      const server = await new RecordingServer().start();
+      try {
+        const exporter = new KeepingExporter();
+        const tracer = initTracer(
+          { serviceName: 'checkout', sampler: { type: 'remote', param: 1, hostPort: server.origin, refreshIntervalMs: 1 } },
+          { exporter },
+        );
+        const span = tracer.startSpan('op', { tags: { 'sampling.priority': 1 } });
+        span.finish();
+        await tracer.close();
+        // One round trip to this server: a poll started by initTracer would have reached it first.
+        await fetch(`${server.origin}/probe`);
+
+        expect(tracer).toBeInstanceOf(JaegerTracer);
+        expect(exporter.getFinishedSpans()).toEqual([]);
+        expect(exporter.shutdowns).toBe(0);
+        expect((span.context() as JaegerSpanContext).isSampled()).toBe(false);
+        expect(server.requests.map((request) => request.url)).toEqual(['/probe']);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('should still propagate, in both formats: a span started from an extracted context carries it on', () => {
+      const tracer = tracerWith({ serviceName: 'checkout' });
+      const received = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, {
+        'uber-trace-id': '0af7651916cd43dd8448eb211c80319c:b7ad6b7169203331:0:1',
+        'uberctx-tenant': 'acme',
+      });
+      const span = tracer.startSpan('handler', { childOf: received });
+      const sent: Record<string, string> = {};
+      tracer.inject(span.context(), opentracing.FORMAT_HTTP_HEADERS, sent);
+      span.finish();
+
+      // jaeger-client's form drops the trace id's leading zero; the span id is the received one.
+      expect(sent['uber-trace-id']).toMatch(/^af7651916cd43dd8448eb211c80319c:b7ad6b7169203331:[0-9a-f]+:1$/);
+      expect(sent.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+      expect(sent['uberctx-tenant']).toBe('acme');
+      expect(sent.baggage).toBe('tenant=acme');
+    });
+
+    it('should still take the propagators the options and OTEL_PROPAGATORS choose', () => {
+      setEnv({ OTEL_PROPAGATORS: 'tracecontext' });
+      const tracer = tracerWith({ serviceName: 'checkout' }, { textMapPropagator: new JaegerPropagator() });
+      const received = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+      const headers: Record<string, string> = {};
+      const textMap: Record<string, string> = {};
+      tracer.inject(received as opentracing.SpanContext, opentracing.FORMAT_HTTP_HEADERS, headers);
+      tracer.inject(received as opentracing.SpanContext, opentracing.FORMAT_TEXT_MAP, textMap);
+
+      expect(Object.keys(headers)).toEqual(['traceparent']);
+      expect(Object.keys(textMap)).toEqual(['uber-trace-id']);
+    });
+
+    it('should still ask for a serviceName, as with the SDK enabled', () => {
+      expect(() => initTracer({})).toThrow('config.serviceName must be provided');
+    });
+
+    it('should apply to initTracerFromEnv too', async () => {
+      setEnv({ JAEGER_SERVICE_NAME: 'checkout' });
+      const exporter = new KeepingExporter();
+      const tracer = initTracerFromEnv({ sampler: CONST_ON }, { exporter });
+
+      tracer.startSpan('op').finish();
+      await tracer.close();
+
+      expect(exporter.getFinishedSpans()).toEqual([]);
+    });
+  });
+
   describe('set-up errors', () => {
     afterEach(() => jest.useRealTimers());
 

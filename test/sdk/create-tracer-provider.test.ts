@@ -6,12 +6,14 @@ import { diag, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpHttpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource } from '@opentelemetry/resources';
 import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import * as opentracing from 'opentracing';
 import { createTracerShim } from '../../src';
 import * as sdkEntryPoint from '../../src/sdk';
-import { BaggageSpanProcessor, TraceTreeExporter } from '../../src/sdk';
+import { BaggageSpanProcessor, DisabledTracerProvider, TraceTreeExporter } from '../../src/sdk';
 import { chosenExporters, createTracerConfig, createTracerProvider } from '../../src/sdk/create-tracer-provider';
 import type { Environment } from '../../src/sdk/exporter-from-env';
 import { captureDiag } from '../helpers/diag';
@@ -410,6 +412,65 @@ describe('createTracerProvider', () => {
     });
   });
 
+  describe('OTEL_SDK_DISABLED=true', () => {
+    const disabled = { OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'console' };
+
+    it('should give a no-op provider that makes no exporter and exports nothing, whatever is configured', async () => {
+      const exporter = new BatchRecordingExporter();
+      const stdout = jest.spyOn(process.stdout, 'write');
+      const provider = createTracerProvider({ exporter, spanProcessors: [new SimpleSpanProcessor(exporter)], env: disabled });
+      const tracer = createTracerShim(provider);
+
+      const parent = tracer.startSpan('parent');
+      tracer.startSpan('child', { childOf: parent }).finish();
+      parent.finish();
+      await provider.shutdown();
+
+      expect(provider).toBeInstanceOf(DisabledTracerProvider);
+      expect(provider).toBeInstanceOf(BasicTracerProvider);
+      expect(exporter.getFinishedSpans()).toEqual([]);
+      expect(exporter.shutdowns).toBe(0);
+      expect(stdout).not.toHaveBeenCalled();
+    });
+
+    it('should still propagate: a span started from an extracted context carries it on unchanged', () => {
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+      try {
+        const tracer = createTracerShim(createTracerProvider({ env: disabled }));
+        const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+        const received = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, { traceparent });
+        const span = tracer.startSpan('handler', { childOf: received });
+        const sent: Record<string, string> = {};
+        tracer.inject(span.context(), opentracing.FORMAT_HTTP_HEADERS, sent);
+        span.finish();
+
+        expect(sent).toEqual({ traceparent });
+      } finally {
+        propagation.disable();
+      }
+    });
+
+    it('should read the variable from process.env when options.env is not given', () => {
+      process.env.OTEL_SDK_DISABLED = 'TRUE';
+
+      expect(createTracerProvider()).toBeInstanceOf(DisabledTracerProvider);
+    });
+
+    it('should make createTracerConfig give no span processor and no exporter, keeping the sampler and resource', () => {
+      const sampler = new AlwaysOffSampler();
+
+      const config = createTracerConfig({ spanProcessors: [new BaggageSpanProcessor()], sampler, serviceName: 'checkout', env: disabled });
+
+      expect(config.spanProcessors).toEqual([]);
+      expect(config.sampler).toBe(sampler);
+      expect(config.resource?.attributes['service.name']).toBe('checkout');
+    });
+
+    it('should leave the SDK enabled for OTEL_SDK_DISABLED=false', () => {
+      expect(createTracerProvider({ exporter: new BatchRecordingExporter(), env: { OTEL_SDK_DISABLED: 'false' } })).not.toBeInstanceOf(DisabledTracerProvider);
+    });
+  });
+
   describe('when the OTLP exporter package cannot be loaded', () => {
     it('should report it through diag, export nothing over OTLP and not fall back to the tree exporter', async () => {
       const diagnostics = captureDiag();
@@ -506,6 +567,7 @@ describe('the sdk entry point (src/sdk/index.ts)', () => {
     expect(sdkEntryPoint.createTracerConfig).toBe(createTracerConfig);
     expect(sdkEntryPoint.TraceTreeExporter).toBe(TraceTreeExporter);
     expect(sdkEntryPoint.BaggageSpanProcessor).toBe(BaggageSpanProcessor);
+    expect(sdkEntryPoint.DisabledTracerProvider).toBe(DisabledTracerProvider);
   });
 });
 

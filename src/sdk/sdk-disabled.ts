@@ -1,0 +1,48 @@
+import { ProxyTracerProvider } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { logger } from '../logger';
+import type { Environment } from './exporter-from-env';
+
+/** The variable that disables the SDK for every signal (OpenTelemetry spec, "General SDK Configuration"). */
+export const SDK_DISABLED_VARIABLE = 'OTEL_SDK_DISABLED';
+
+/**
+ * Whether `OTEL_SDK_DISABLED` is `true` in `env` (case-insensitive, surrounding blanks ignored).
+ * Unset, blank and `false` leave the SDK enabled; any other value too, with a `diag` warning,
+ * as `getBooleanFromEnv` in `@opentelemetry/core` reads it. Written here because that one reads
+ * `process.env` only, and `createTracerProvider` takes the environment as an option.
+ */
+export function isSdkDisabled(env: Environment): boolean {
+  const raw = env[SDK_DISABLED_VARIABLE]?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  logger.warn(`${SDK_DISABLED_VARIABLE}: unknown value ${JSON.stringify(raw)}, expected 'true' or 'false'; the SDK stays enabled`);
+  return false;
+}
+
+/**
+ * A tracer provider for `OTEL_SDK_DISABLED=true`: an SDK `BasicTracerProvider` in type (so
+ * `shutdown()` and `forceFlush()` work and resolve at once), whose tracers are the
+ * OpenTelemetry API's no-op tracer. Its spans record nothing and carry their parent's span
+ * context unchanged (the API's no-op behaviour; a root span gets the invalid span context), so a
+ * service with the SDK disabled still passes the trace context it receives on to the services it
+ * calls, with the caller's sampling decision. It has no span processor and makes no exporter.
+ *
+ * An `AlwaysOffSampler` was not used for this: the SDK then gives each span new ids with the
+ * sampled flag off and propagates those, which would stop downstream services from sampling and
+ * break the trace at this service.
+ */
+export class DisabledTracerProvider extends BasicTracerProvider {
+  /** Without a delegate, a ProxyTracerProvider's tracers are the API's no-op tracer. */
+  private readonly _noop = new ProxyTracerProvider();
+
+  constructor() {
+    super({ spanProcessors: [] });
+  }
+
+  /** The API's no-op tracer, whatever the name, version or options. */
+  override getTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
+    return this._noop.getTracer(name, version, options);
+  }
+}

@@ -1,0 +1,49 @@
+import { ROOT_CONTEXT, diag, trace } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { DisabledTracerProvider, isSdkDisabled } from '../../src/sdk/sdk-disabled';
+import { captureDiag } from '../helpers/diag';
+
+afterEach(() => diag.disable());
+
+describe('isSdkDisabled', () => {
+  it.each(['true', 'TRUE', ' True '])('should read %j as disabled', (value) => {
+    expect(isSdkDisabled({ OTEL_SDK_DISABLED: value })).toBe(true);
+  });
+
+  it.each([undefined, '', '  ', 'false', 'FALSE'])('should read %j as enabled, silently', (value) => {
+    const logs = captureDiag();
+    const disabled = isSdkDisabled({ OTEL_SDK_DISABLED: value });
+    logs.stop();
+    expect(disabled).toBe(false);
+    expect(logs.matching('OTEL_SDK_DISABLED')).toEqual([]);
+  });
+
+  it.each(['1', 'yes', 'on'])('should read %j as enabled, with a diag warning (as @opentelemetry/core does)', (value) => {
+    const logs = captureDiag();
+    const disabled = isSdkDisabled({ OTEL_SDK_DISABLED: value });
+    logs.stop();
+    expect(disabled).toBe(false);
+    expect(logs.matching(`OTEL_SDK_DISABLED: unknown value "${value}"`)).toHaveLength(1);
+  });
+});
+
+describe('DisabledTracerProvider', () => {
+  it("should be a BasicTracerProvider whose tracers are the API's no-op tracer", async () => {
+    const provider = new DisabledTracerProvider();
+    const span = provider.getTracer('test', '1.0.0', { schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' }).startSpan('root');
+
+    expect(provider).toBeInstanceOf(BasicTracerProvider);
+    expect(span.isRecording()).toBe(false);
+    expect(trace.isSpanContextValid(span.spanContext())).toBe(false);
+    span.end();
+    await expect(provider.forceFlush()).resolves.toBeUndefined();
+    await expect(provider.shutdown()).resolves.toBeUndefined();
+  });
+
+  it("should give a child the parent's span context unchanged, not new ids", () => {
+    const parent = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true };
+    const child = new DisabledTracerProvider().getTracer('test').startSpan('child', {}, trace.setSpanContext(ROOT_CONTEXT, parent));
+
+    expect(child.spanContext()).toEqual(parent);
+  });
+});
