@@ -112,11 +112,12 @@ export interface CreateTracerProviderOptions {
  * ```
  */
 export function createTracerProvider(options: CreateTracerProviderOptions = {}): BasicTracerProvider {
-  if (isSdkDisabled(options?.env ?? process.env)) {
+  const given = options ?? {};
+  if (isSdkDisabled(given.env ?? process.env)) {
     logger.info(`createTracerProvider: ${SDK_DISABLED_VARIABLE}=true, so spans are neither recorded nor exported`);
     return new DisabledTracerProvider();
   }
-  return new BasicTracerProvider(createTracerConfig(options));
+  return new BasicTracerProvider(enabledConfig(given));
 }
 
 /**
@@ -128,8 +129,12 @@ export function createTracerProvider(options: CreateTracerProviderOptions = {}):
  */
 export function createTracerConfig(options: CreateTracerProviderOptions = {}): TracerConfig {
   const given = options ?? {};
+  return isSdkDisabled(given.env ?? process.env) ? disabledConfig(given) : enabledConfig(given);
+}
+
+/** `createTracerConfig` with the SDK enabled; `OTEL_SDK_DISABLED` was read by the caller. */
+function enabledConfig(given: CreateTracerProviderOptions): TracerConfig {
   const env = given.env ?? process.env;
-  if (isSdkDisabled(env)) return disabledConfig(given);
   const spanProcessors = spanProcessorsFrom(given.spanProcessors);
   const exporters = chosenExporters(given.exporter, env) ?? [new TraceTreeExporter({ baggage: baggageProcessorIn(spanProcessors) })];
   for (const exporter of exporters) spanProcessors.push(new BatchSpanProcessor(exporter, { ...given.batch }));

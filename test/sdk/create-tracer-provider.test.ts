@@ -466,6 +466,15 @@ describe('createTracerProvider', () => {
       expect(config.resource?.attributes['service.name']).toBe('checkout');
     });
 
+    it('should warn once about a value that is neither true nor false, and leave the SDK enabled', () => {
+      const logs = captureDiag();
+      const provider = createTracerProvider({ exporter: new BatchRecordingExporter(), env: { OTEL_SDK_DISABLED: 'yes' } });
+      logs.stop();
+
+      expect(provider).not.toBeInstanceOf(DisabledTracerProvider);
+      expect(logs.matching('OTEL_SDK_DISABLED: unknown value "yes"')).toHaveLength(1);
+    });
+
     it('should leave the SDK enabled for OTEL_SDK_DISABLED=false', () => {
       expect(createTracerProvider({ exporter: new BatchRecordingExporter(), env: { OTEL_SDK_DISABLED: 'false' } })).not.toBeInstanceOf(DisabledTracerProvider);
     });
