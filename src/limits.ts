@@ -54,8 +54,8 @@ export function utf8Length(text: string): number {
 
 /** Whether a carrier value (a string, or an array of strings) is over `MAX_HEADER_VALUE_BYTES`. */
 export function isOversized(value: string | readonly string[]): boolean {
-  // A UTF-16 code unit is at most 3 UTF-8 bytes: a usual header value needs no counting.
-  if (typeof value === 'string' && value.length * 3 <= MAX_HEADER_VALUE_BYTES) return false;
+  // A usual header value needs no counting.
+  if (typeof value === 'string' && surelyFits(value.length, MAX_HEADER_VALUE_BYTES)) return false;
   return exceedsUtf8Bytes(typeof value === 'string' ? [value] : value, MAX_HEADER_VALUE_BYTES);
 }
 
@@ -66,7 +66,7 @@ export function isOversized(value: string | readonly string[]): boolean {
 function exceedsUtf8Bytes(texts: readonly string[], limit: number): boolean {
   let units = 0;
   for (const text of texts) units += text.length;
-  if (units * 3 <= limit) return false;
+  if (surelyFits(units, limit)) return false;
   if (units > limit) return true;
   let bytes = 0;
   for (const text of texts) bytes += utf8Length(text);
@@ -84,8 +84,8 @@ export function limitEntries(entries: BaggageEntries, source: string): BaggageEn
   if (entries.length > MAX_BAGGAGE_ITEMS) return keepWithinLimits(entries, source);
   let units = 0;
   for (const [key, entry] of entries) units += key.length + entry.value.length;
-  // A UTF-16 code unit is at most 3 UTF-8 bytes: only a long list needs counting.
-  if (units * 3 <= MAX_BAGGAGE_BYTES) return entries;
+  // Only a long list needs counting.
+  if (surelyFits(units, MAX_BAGGAGE_BYTES)) return entries;
   const texts: string[] = [];
   for (const [key, entry] of entries) texts.push(key, entry.value);
   return exceedsUtf8Bytes(texts, MAX_BAGGAGE_BYTES) ? keepWithinLimits(entries, source) : entries;
@@ -118,8 +118,16 @@ export function countWithinLimits(baggage: Baggage): number | undefined {
     if (typeof key !== 'string' || typeof value !== 'string') return undefined;
     units += key.length + value.length;
   }
-  // A UTF-16 code unit is at most 3 UTF-8 bytes; a longer list is counted by limitEntries.
-  return units * 3 <= MAX_BAGGAGE_BYTES ? entries.size : undefined;
+  // A longer list is counted by limitEntries.
+  return surelyFits(units, MAX_BAGGAGE_BYTES) ? entries.size : undefined;
+}
+
+/**
+ * Whether text of `units` UTF-16 code units is surely at most `limit` bytes in UTF-8, without
+ * counting: a code unit is at most 3 UTF-8 bytes (a surrogate pair, 2 units, is 4).
+ */
+function surelyFits(units: number, limit: number): boolean {
+  return units * 3 <= limit;
 }
 
 /** Keeps, in order, the entries that fit the limits, and warns with the number dropped. */
