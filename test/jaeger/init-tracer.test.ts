@@ -382,7 +382,7 @@ describe('initTracer', () => {
         'uber-trace-id': '0af7651916cd43dd8448eb211c80319c:b7ad6b7169203331:0:1',
         'uberctx-tenant': 'acme',
       });
-      const span = tracer.startSpan('handler', { childOf: received });
+      const span = tracer.startSpan('handler', { childOf: received ?? undefined });
       const sent: Record<string, string> = {};
       tracer.inject(span.context(), opentracing.FORMAT_HTTP_HEADERS, sent);
       span.finish();

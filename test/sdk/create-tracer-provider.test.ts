@@ -439,7 +439,7 @@ describe('createTracerProvider', () => {
         const tracer = createTracerShim(createTracerProvider({ env: disabled }));
         const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
         const received = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, { traceparent });
-        const span = tracer.startSpan('handler', { childOf: received });
+        const span = tracer.startSpan('handler', { childOf: received ?? undefined });
         const sent: Record<string, string> = {};
         tracer.inject(span.context(), opentracing.FORMAT_HTTP_HEADERS, sent);
         span.finish();
