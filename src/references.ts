@@ -22,7 +22,11 @@ export interface ResolvedReference {
  * comes from its `isSampled()` when it has one (jaeger-client), else it is taken as sampled, and
  * a plain-object `baggage` property (jaeger-client) becomes OpenTelemetry Baggage.
  *
- * Returns `undefined`, with a `diag` warning, for anything else; never throws.
+ * A foreign context whose ids can be read keeps them even when another part cannot be (a
+ * baggage, a baggage item or `isSampled()` that throws): that part is left out with a `diag`
+ * warning (an unreadable sampled flag counts as sampled, as a missing one), so a child span
+ * stays in the trace. Returns `undefined`, with a `diag` warning, for anything else; never
+ * throws.
  */
 export function resolveSpanContext(value: unknown): SpanContextShim | undefined {
   try {
@@ -68,7 +72,7 @@ function resolveForeign(value: unknown, followSpan: boolean): SpanContextShim | 
   if (typeof candidate.getSpanContext === 'function') {
     const spanContext = (candidate.getSpanContext as () => unknown).call(value);
     if (isOtelSpanContext(spanContext)) {
-      const baggage = typeof candidate.getBaggage === 'function' ? (candidate.getBaggage as () => unknown).call(value) : undefined;
+      const baggage = readPart('baggage', () => (typeof candidate.getBaggage === 'function' ? (candidate.getBaggage as () => unknown).call(value) : undefined));
       return new SpanContextShim(spanContext, isBaggage(baggage) ? baggage : undefined);
     }
   }
@@ -90,19 +94,42 @@ function fromForeignIds(candidate: Record<string, unknown>): SpanContextShim | u
     logger.warn('a span context of another tracer has no valid hex trace id and span id; ignored');
     return undefined;
   }
-  const sampled = typeof candidate.isSampled === 'function' ? Boolean((candidate.isSampled as () => unknown).call(candidate)) : true;
-  const spanContext: SpanContext = { traceId, spanId, traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true };
-  return new SpanContextShim(spanContext, foreignBaggage(candidate.baggage));
+  const sampled = readPart('sampled flag', () =>
+    typeof candidate.isSampled === 'function' ? Boolean((candidate.isSampled as () => unknown).call(candidate)) : true,
+  );
+  const spanContext: SpanContext = { traceId, spanId, traceFlags: sampled === false ? TraceFlags.NONE : TraceFlags.SAMPLED, isRemote: true };
+  return new SpanContextShim(spanContext, foreignBaggage(candidate));
 }
 
-function foreignBaggage(value: unknown): Baggage {
+/**
+ * The plain-object `baggage` of a foreign span context (jaeger-client keeps its items there) as
+ * OpenTelemetry Baggage: its string items. An item that cannot be read is left out, with a
+ * `diag` warning; the span context keeps the others.
+ */
+function foreignBaggage(candidate: Record<string, unknown>): Baggage {
   let baggage = propagation.createBaggage();
+  const value = readPart('baggage', () => candidate.baggage);
   if (typeof value !== 'object' || value === null) return baggage;
-  for (const key of Object.keys(value)) {
-    const item = (value as Record<string, unknown>)[key];
+  const keys = readPart('baggage', () => Object.keys(value));
+  for (const key of keys ?? []) {
+    const item = readPart(`baggage item "${key}"`, () => (value as Record<string, unknown>)[key]);
     if (typeof item === 'string') baggage = baggage.setEntry(key, { value: item });
   }
   return baggage;
+}
+
+/**
+ * One optional part of a foreign span context (its baggage, its sampled flag), read by `read`;
+ * `undefined`, with a `diag` warning, when reading it throws (a getter, a Proxy trap), so that an
+ * unreadable part costs that part and not the trace.
+ */
+function readPart<T>(part: string, read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    logger.warn(`the ${part} of a span context of another tracer could not be read and was left out: ${describeError(error)}`);
+    return undefined;
+  }
 }
 
 function isOtelSpanContext(value: unknown): value is SpanContext {

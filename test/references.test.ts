@@ -65,6 +65,90 @@ describe('references', () => {
       expect(resolved?.getSpanContext().traceFlags).toBe(TraceFlags.SAMPLED);
     });
 
+    describe('a foreign span context with a part that cannot be read keeps its ids and the rest', () => {
+      const throwingProxy = (target: object): object =>
+        new Proxy(target, {
+          get: () => {
+            throw new Error('get trap');
+          },
+          ownKeys: () => {
+            throw new Error('ownKeys trap');
+          },
+          getOwnPropertyDescriptor: () => {
+            throw new Error('getOwnPropertyDescriptor trap');
+          },
+        });
+      const withThrowingItem = (): object =>
+        Object.defineProperty({ kept: 'yes' }, 'boom', {
+          enumerable: true,
+          get() {
+            throw new Error('getter');
+          },
+        });
+      // Copies descriptors, so that a getter among `parts` is not run here.
+      const jaegerLike = (parts: object): object =>
+        Object.defineProperties({ toTraceId: () => 'b', toSpanId: () => '7' }, Object.getOwnPropertyDescriptors(parts));
+
+      it.each([
+        ['a baggage Proxy that throws', { baggage: throwingProxy({}) }, undefined],
+        ['a baggage item whose getter throws', { baggage: withThrowingItem() }, 'yes'],
+        [
+          'a baggage property whose getter throws',
+          Object.defineProperty({}, 'baggage', {
+            enumerable: true,
+            get() {
+              throw new Error('getter');
+            },
+          }),
+          undefined,
+        ],
+      ])('%s', (_name, parts, kept) => {
+        const resolved = resolveSpanContext(jaegerLike(parts));
+        expect(resolved?.getSpanContext()).toEqual({
+          traceId: '0000000000000000000000000000000b',
+          spanId: '0000000000000007',
+          traceFlags: TraceFlags.SAMPLED,
+          isRemote: true,
+        });
+        expect(resolved?.getBaggageItem('kept')).toBe(kept);
+        expect(logs.matching('could not be read and was left out')).toHaveLength(1);
+      });
+
+      it('an isSampled() that throws: taken as sampled, as a context without isSampled()', () => {
+        const resolved = resolveSpanContext(
+          jaegerLike({
+            isSampled() {
+              throw new Error('boom');
+            },
+          }),
+        );
+        expect(resolved?.getSpanContext().traceFlags).toBe(TraceFlags.SAMPLED);
+        expect(logs.matching('sampled flag')).toHaveLength(1);
+      });
+
+      it('a getBaggage() that throws on a span context shim of another copy: no baggage', () => {
+        const foreign = {
+          getSpanContext: () => OTEL_CONTEXT,
+          getBaggage() {
+            throw new Error('boom');
+          },
+        };
+        const resolved = resolveSpanContext(foreign);
+        expect(resolved?.getSpanContext()).toEqual(OTEL_CONTEXT);
+        expect(resolved?.getBaggage().getAllEntries()).toEqual([]);
+        expect(logs.matching('could not be read and was left out')).toHaveLength(1);
+      });
+
+      it('a child span started from it stays in its trace', () => {
+        const sdk = createTestSdk();
+        const tracer = new TracerShim(sdk.provider.getTracer('t'));
+        tracer.startSpan('child', { childOf: jaegerLike({ baggage: throwingProxy({}) }) as opentracing.SpanContext }).finish();
+        const [span] = sdk.spans();
+        expect(span?.spanContext().traceId).toBe('0000000000000000000000000000000b');
+        expect(span?.parentSpanContext?.spanId).toBe('0000000000000007');
+      });
+    });
+
     it.each([
       ['MockTracer (empty ids)', () => new opentracing.MockTracer().startSpan('m').context()],
       ['non-hex ids', () => ({ toTraceId: () => 'not-hex', toSpanId: () => '12' })],
