@@ -18,7 +18,11 @@ export interface JaegerRemoteSamplerOptions {
   host?: string;
   /** Agent port, an integer 1..65535 (default 5778). */
   port?: number;
-  /** Path of the strategy endpoint (default `/sampling`). */
+  /**
+   * Path of the strategy endpoint (default `/sampling`). Characters other than printable ASCII
+   * (spaces, control characters, non-ASCII text) are percent-encoded as UTF-8, as a URL parser
+   * does, because Node's `http` refuses them or sends them as bytes servers refuse.
+   */
   samplingPath?: string;
   /**
    * Milliseconds between the end of one poll and the start of the next, at most 2^31 - 1
@@ -111,7 +115,7 @@ export class JaegerRemoteSampler implements Sampler {
     if (!Number.isInteger(this._port) || this._port < 1 || this._port > 65535) {
       throw new RangeError(`port must be an integer 1..65535, got ${describeValue(this._port)}`);
     }
-    this._path = `${options.samplingPath || DEFAULT_SAMPLING_PATH}?service=${encodeURIComponent(wellFormed(this._serviceName))}`;
+    this._path = `${escapePath(options.samplingPath || DEFAULT_SAMPLING_PATH)}?service=${encodeURIComponent(wellFormed(this._serviceName))}`;
     this._refreshIntervalMs = requireDelay('refreshIntervalMs', options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS, 0);
     this._requestTimeoutMs = requireDelay('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, 1);
     const initialRate = options.initialSamplingRate ?? DEFAULT_INITIAL_SAMPLING_RATE;
@@ -196,8 +200,23 @@ export class JaegerRemoteSampler implements Sampler {
       done(failure, body);
     };
     // `agent: false`: a fresh connection per poll, a minute apart, rather than a pooled one the
-    // agent may have dropped meanwhile.
-    const request = http.get({ host: this._host, port: this._port, path: this._path, agent: false, timeout: this._requestTimeoutMs }, (response) => {
+    // agent may have dropped meanwhile. `http.get` throws, rather than emitting 'error', for a
+    // host it cannot put in a header (a newline from JAEGER_SAMPLER_HOST, say); thrown from this
+    // timer, that would end the application, so it is a failed poll like any other.
+    let request: http.ClientRequest;
+    try {
+      request = http.get({ host: this._host, port: this._port, path: this._path, agent: false, timeout: this._requestTimeoutMs }, onResponse);
+    } catch (error) {
+      finish(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    this._request = request;
+    request.on('socket', (socket) => socket.unref());
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${this._requestTimeoutMs} ms`)));
+    request.on('error', finish);
+    request.on('close', () => finish(new Error('connection closed before the response ended')));
+
+    function onResponse(response: http.IncomingMessage): void {
       const status = response.statusCode ?? 0;
       if (status < 200 || status > 299) {
         response.resume();
@@ -212,12 +231,7 @@ export class JaegerRemoteSampler implements Sampler {
       });
       response.on('end', () => finish(undefined, body));
       response.on('error', finish);
-    });
-    this._request = request;
-    request.on('socket', (socket) => socket.unref());
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${this._requestTimeoutMs} ms`)));
-    request.on('error', finish);
-    request.on('close', () => finish(new Error('connection closed before the response ended')));
+    }
   }
 }
 
@@ -356,6 +370,17 @@ function parseHostPort(hostPort: string): [host: string, port: number] {
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || DEFAULT_HOST;
   return [host, url.port === '' ? DEFAULT_PORT : Number(url.port)];
+}
+
+/**
+ * A sampling path as it can be sent: each character that is not printable ASCII (`!` to `~`)
+ * percent-encoded as UTF-8, as a URL parser encodes a path. Node's `http.get` throws
+ * ERR_UNESCAPED_CHARACTERS for spaces, control characters and text beyond Latin-1, and sends
+ * Latin-1 letters as raw bytes that HTTP servers refuse. Escapes already in the path (`%20`)
+ * are left as they are.
+ */
+function escapePath(path: string): string {
+  return wellFormed(path).replace(/[^\u0021-\u007e]/gu, (character) => encodeURIComponent(character));
 }
 
 /**

@@ -212,6 +212,17 @@ describe('JaegerRemoteSampler', () => {
     });
 
     it.each([
+      ['a space', '/api sampling', '/api%20sampling'],
+      ['a tab and a newline', '/a\tb\n', '/a%09b%0A'],
+      ['non-Latin-1 text, an emoji and a lone surrogate', '/€/😀/\uD800', '/%E2%82%AC/%F0%9F%98%80/%EF%BF%BD'],
+      ['an escape already made, and a Latin-1 letter', '/a%20b/café', '/a%20b/caf%C3%A9'],
+    ])('should percent-encode what Node refuses in samplingPath: %s', async (_name, samplingPath, expected) => {
+      // Before this was encoded, http.get threw from the poll's timer and ended the process.
+      remote({ samplingPath });
+      expect((await server.waitForHit(1)).url).toBe(`${expected}?service=checkout`);
+    });
+
+    it.each([
       ['host and port', (port: number) => ({ hostPort: undefined, host: '127.0.0.1', port })],
       ['an http:// hostPort', (port: number) => ({ hostPort: `http://127.0.0.1:${port}` })],
     ])('should reach the agent given %s', async (_name, options) => {
@@ -384,6 +395,17 @@ describe('JaegerRemoteSampler', () => {
       expect(sampler.currentSamplerDescription()).toEqual({ type: 'probabilistic', param: 0.001 });
     });
 
+    it.each([
+      ['a newline', 'agent\nevil'],
+      ['non-ASCII text', 'agent€'],
+    ])('should warn, and keep polling, when Node refuses the host (%s) rather than end the process', async (_name, host) => {
+      // http.get throws for these, synchronously, inside the poll's timer.
+      const sampler = remote({ hostPort: undefined, host, port: server.port });
+      expect(await warnings.waitFor('ERR_INVALID_CHAR')).toContain('keeping probabilistic sampling (0.001)');
+      await warnings.waitFor('ERR_INVALID_CHAR', 3);
+      expect(sampler.currentSamplerDescription()).toEqual({ type: 'probabilistic', param: 0.001 });
+    });
+
     it('should give up on an agent that does not answer within requestTimeoutMs', async () => {
       server.handler = () => undefined;
       const sampler = remote({ requestTimeoutMs: 50 });
@@ -479,6 +501,18 @@ describe('JaegerRemoteSampler', () => {
         }, 5);
         `,
         (hit) => answer(hit, 200, JSON.stringify(server.strategy)),
+      );
+      expect(code).toBe(0);
+    }, 20_000);
+
+    it('should not end the process when Node refuses the host of a poll', async () => {
+      // Before the fix, http.get threw from the poll's timer and the process exited with code 1.
+      const code = await runChild(
+        `
+        new JaegerRemoteSampler({ serviceName: 'child', host: 'agent\\nevil', port: 1, refreshIntervalMs: 5 });
+        setTimeout(release, 200);
+        `,
+        () => undefined,
       );
       expect(code).toBe(0);
     }, 20_000);
