@@ -210,11 +210,7 @@ export class TracerShim extends opentracing.Tracer {
     let links: Link[] | readonly Link[] | undefined;
     let referenced: SpanContextShim[] | undefined;
     if (references !== undefined && references !== null) {
-      const resolvedReferences: ResolvedReference[] = [];
-      for (const reference of Array.isArray(references) ? references : [references]) {
-        const resolved = resolveReference(reference);
-        if (resolved !== undefined) resolvedReferences.push(resolved);
-      }
+      const resolvedReferences = resolveReferences(references);
       const resolvedChildOf = childOf === undefined || childOf === null ? undefined : resolveSpanContext(childOf);
       if (resolvedChildOf !== undefined) resolvedReferences.push({ type: opentracing.REFERENCE_CHILD_OF, context: resolvedChildOf });
       let parentIsChildOf = false;
@@ -344,6 +340,24 @@ function obtainTracer(tracerOrProvider: Tracer | TracerProvider | undefined): Tr
     logger.warn('TracerShim needs a TracerProvider or a Tracer; the global TracerProvider is used');
   }
   return trace.getTracerProvider().getTracer(SHIM_TRACER_NAME, VERSION);
+}
+
+/**
+ * The readable references of `references` (an array, or one reference given bare). An array
+ * whose reading throws (a Proxy) keeps the references read before, with a `diag` warning, so the
+ * span keeps its other options.
+ */
+function resolveReferences(references: unknown): ResolvedReference[] {
+  const resolvedReferences: ResolvedReference[] = [];
+  try {
+    for (const reference of Array.isArray(references) ? (references as unknown[]) : [references]) {
+      const resolved = resolveReference(reference);
+      if (resolved !== undefined) resolvedReferences.push(resolved);
+    }
+  } catch (error) {
+    logger.warn(`startSpan: the references could not be read; the rest were ignored: ${describeError(error)}`);
+  }
+  return resolvedReferences;
 }
 
 /** Union of the referenced contexts' baggage; the parent's value wins for a duplicate key. */

@@ -293,6 +293,19 @@ describe('TracerShim', () => {
         expect(sdk.span('op').parentSpanContext).toBeUndefined();
         expect(logs.messages.length).toBeGreaterThan(0);
       });
+
+      it('should ignore, with a warning, a references array that cannot be read, and keep the other options', () => {
+        // An array for Array.isArray, whose every read throws: found by the property tests.
+        const references = new Proxy([], {
+          get: () => {
+            throw new Error('get trap');
+          },
+        }) as unknown as opentracing.Reference[];
+        expect(() => tracer.startSpan('op', { references, tags: { kept: 'yes' } }).finish()).not.toThrow();
+        expect(sdk.spans()).toHaveLength(1);
+        expect(sdk.span('op').attributes).toEqual({ kept: 'yes' });
+        expect(logs.matching('the references could not be read')).toHaveLength(1);
+      });
     });
 
     describe('implicit parent', () => {

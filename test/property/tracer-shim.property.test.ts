@@ -17,7 +17,14 @@ function optionsSnapshot(spec: SpanOptionsSpec, options: unknown): () => string 
   const value = options as Record<string, unknown>;
   const keys = Object.keys(value).join(',');
   const { childOf, references } = value;
-  const items = Array.isArray(references) ? [...references] : undefined;
+  // An array that cannot be read (a Proxy of [] whose traps throw) cannot be compared item by
+  // item; the identity checks still apply.
+  let items: unknown[] | undefined;
+  try {
+    items = Array.isArray(references) ? [...references] : undefined;
+  } catch {
+    items = undefined;
+  }
   return () => {
     if (Object.keys(value).join(',') !== keys) return `options keys changed from [${keys}] to [${Object.keys(value).join(',')}]`;
     if (!Object.is(value.childOf, childOf)) return 'options.childOf was replaced';
