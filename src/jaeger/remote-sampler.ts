@@ -115,7 +115,7 @@ export class JaegerRemoteSampler implements Sampler {
     if (!Number.isInteger(this._port) || this._port < 1 || this._port > 65535) {
       throw new RangeError(`port must be an integer 1..65535, got ${describeValue(this._port)}`);
     }
-    this._path = `${escapePath(options.samplingPath || DEFAULT_SAMPLING_PATH)}?service=${encodeURIComponent(wellFormed(this._serviceName))}`;
+    this._path = `${escapePath(String(options.samplingPath || DEFAULT_SAMPLING_PATH))}?service=${encodeURIComponent(wellFormed(this._serviceName))}`;
     this._refreshIntervalMs = requireDelay('refreshIntervalMs', options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS, 0);
     this._requestTimeoutMs = requireDelay('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, 1);
     const initialRate = options.initialSamplingRate ?? DEFAULT_INITIAL_SAMPLING_RATE;

@@ -222,6 +222,10 @@ describe('JaegerRemoteSampler', () => {
       expect((await server.waitForHit(1)).url).toBe(`${expected}?service=checkout`);
     });
 
+    it('should take a samplingPath that is not a string as its text, as before it was encoded', () => {
+      expect(() => remote({ samplingPath: 42 as unknown as string })).not.toThrow();
+    });
+
     it.each([
       ['host and port', (port: number) => ({ hostPort: undefined, host: '127.0.0.1', port })],
       ['an http:// hostPort', (port: number) => ({ hostPort: `http://127.0.0.1:${port}` })],
