@@ -7,6 +7,7 @@ import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { hostname } from 'node:os';
 import { describeValue, setAttributeOn, toAttributeValue } from '../attributes';
 import { describeError, logger } from '../logger';
+import { MAX_TIMER_DELAY_MS, batchConfig } from '../sdk/batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from '../sdk/exporter-from-env';
 import type { OtlpExporterConfig } from '../sdk/exporter-from-env';
 import { DisabledTracerProvider, SDK_DISABLED_VARIABLE, isSdkDisabled } from '../sdk/sdk-disabled';
@@ -89,11 +90,18 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
     const exporter = options.exporter ?? createExporter(config.reporter ?? {}, env);
     if (exporter !== undefined) {
       processors.push(
-        new BatchSpanProcessor(exporter, {
-          scheduledDelayMillis: timerDelay(config.reporter?.flushIntervalMs, 'reporter.flushIntervalMs'),
-          // Also bounds how long close() waits for an exporter that never answers.
-          exportTimeoutMillis: timerDelay(config.reporter?.timeoutMs, 'reporter.timeoutMs'),
-        }),
+        new BatchSpanProcessor(
+          exporter,
+          batchConfig(
+            {
+              scheduledDelayMillis: timerDelay(config.reporter?.flushIntervalMs, 'reporter.flushIntervalMs'),
+              // Also bounds how long close() waits for an exporter that never answers.
+              exportTimeoutMillis: timerDelay(config.reporter?.timeoutMs, 'reporter.timeoutMs'),
+            },
+            env,
+            'initTracer',
+          ),
+        ),
       );
     }
     const provider = new BasicTracerProvider({
@@ -259,9 +267,6 @@ function disabledTracer(): JaegerTracer {
     httpHeadersPropagator: NOOP_PROPAGATOR,
   });
 }
-
-/** Node turns a longer timer delay into 1 ms. */
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /**
  * A reporter setting in milliseconds, or `undefined` for the default. jaeger-client reads zero,

@@ -6,6 +6,7 @@ import type { BufferConfig, Sampler, SpanExporter, SpanProcessor, TracerConfig }
 import { setAttributeOn, toAttributeValue } from '../attributes';
 import { logger } from '../logger';
 import { BaggageSpanProcessor } from './baggage-span-processor';
+import { batchConfig } from './batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from './exporter-from-env';
 import type { Environment } from './exporter-from-env';
 import { DisabledTracerProvider, SDK_DISABLED_VARIABLE, isSdkDisabled } from './sdk-disabled';
@@ -47,8 +48,10 @@ export interface CreateTracerProviderOptions {
   /**
    * Configuration of each exporter's `BatchSpanProcessor` (`scheduledDelayMillis`,
    * `exportTimeoutMillis` in milliseconds; `maxQueueSize`, `maxExportBatchSize` in spans).
-   * Fields left out come from `OTEL_BSP_*` in `process.env`, else the SDK defaults. The object
-   * is copied, never changed.
+   * Fields left out come from `OTEL_BSP_*` in `env`, else the specification's defaults. Sizes must
+   * be whole numbers from 1, delays at most 2^31 - 1 ms; anything else gets the default and a
+   * `diag` warning, because the SDK's processor would loop forever on a batch size of 0
+   * (`batchConfig`). The object is copied, never changed.
    */
   batch?: BufferConfig;
   /**
@@ -137,7 +140,7 @@ function enabledConfig(given: CreateTracerProviderOptions): TracerConfig {
   const env = given.env ?? process.env;
   const spanProcessors = spanProcessorsFrom(given.spanProcessors);
   const exporters = chosenExporters(given.exporter, env) ?? [new TraceTreeExporter({ baggage: baggageProcessorIn(spanProcessors) })];
-  for (const exporter of exporters) spanProcessors.push(new BatchSpanProcessor(exporter, { ...given.batch }));
+  for (const exporter of exporters) spanProcessors.push(new BatchSpanProcessor(exporter, batchConfig(given.batch, env, 'createTracerProvider')));
   const config: TracerConfig = { resource: createResource(given), spanProcessors };
   if (given.sampler !== undefined) config.sampler = given.sampler;
   return config;
