@@ -77,9 +77,10 @@ export class JaegerTracer extends TracerShim {
   /**
    * Flushes and shuts the provider down (jaeger-client: flushes the reporter and closes the
    * sampler). `callback` is called once, with the error if one step failed; the returned Promise
-   * settles at the same time: it rejects with that error only when no callback was given, so a
-   * jaeger-client style caller never sees an unhandled rejection. Calling it again returns the
-   * first call's outcome.
+   * settles at the same time: it rejects with that error only when no callback was given. A
+   * failure is also reported through `diag`, and a rejected Promise that the caller drops (as
+   * jaeger-client style code does: `tracer.close()` and nothing more) is not an unhandled
+   * rejection, which would end the process. Calling it again returns the first call's outcome.
    *
    * From the call on, `startSpan` returns spans that record nothing and cost next to nothing
    * (jaeger-client's closed reporter drops its spans too): the SDK would still build a recording
@@ -88,7 +89,13 @@ export class JaegerTracer extends TracerShim {
    * pass their trace and baggage on; a root has no trace. Nothing is logged for them.
    */
   close(callback?: (error?: Error) => void): Promise<void> {
-    this._closing ??= this._close();
+    if (this._closing === undefined) {
+      this._closing = this._close();
+      // jaeger-client's close() returns nothing, so code written for it never handles what it
+      // returns; a rejection nobody handles ends a Node process (exit 1). `_close` has reported
+      // the failure through `diag`, and the Promise still rejects for a caller that awaits it.
+      this._closing.catch(() => undefined);
+    }
     const closing = this._closing;
     if (typeof callback !== 'function') return closing;
     return closing.then(
