@@ -1,6 +1,6 @@
 import type { BufferConfig } from '@opentelemetry/sdk-trace-base';
 import { describeValue } from '../attributes';
-import { logger } from '../logger';
+import { describeError, logger } from '../logger';
 import type { Environment } from './exporter-from-env';
 
 /** The longest delay a Node timer takes, in milliseconds; a longer one fires after 1 ms. */
@@ -34,7 +34,7 @@ const SETTINGS = [
 export function batchConfig(given: BufferConfig | undefined, env: Environment, caller: string): Required<BufferConfig> {
   const config = {} as Record<(typeof SETTINGS)[number]['field'], number>;
   for (const { field, variable, fallback, least, integer } of SETTINGS) {
-    const fromOptions = given?.[field];
+    const fromOptions = readOption(given, field, caller);
     const raw = env[variable];
     const source = fromOptions !== undefined ? `batch.${field}` : variable;
     const value = fromOptions !== undefined ? fromOptions : raw === undefined || raw.trim() === '' ? undefined : Number(raw);
@@ -49,4 +49,14 @@ export function batchConfig(given: BufferConfig | undefined, env: Environment, c
     }
   }
   return config;
+}
+
+/** `given[field]`, or `undefined` with a `diag` warning when reading it throws (a getter, a Proxy). */
+function readOption(given: BufferConfig | undefined, field: keyof BufferConfig, caller: string): unknown {
+  try {
+    return typeof given === 'object' && given !== null ? given[field] : undefined;
+  } catch (error) {
+    logger.warn(`${caller}: batch.${field} could not be read, so it is left out: ${describeError(error)}`);
+    return undefined;
+  }
 }

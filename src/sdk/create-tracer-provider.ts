@@ -57,7 +57,8 @@ export interface CreateTracerProviderOptions {
   /**
    * Where the variables that choose the exporter are read: `OTEL_TRACES_EXPORTER`,
    * `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`,
-   * `OTEL_EXPORTER_OTLP_PROTOCOL`, `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`. Default `process.env`;
+   * `OTEL_EXPORTER_OTLP_PROTOCOL`, `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`; also `OTEL_SDK_DISABLED`
+   * and the four `OTEL_BSP_*` batch settings. Default `process.env`;
    * tests pass their own object to get the same choice on any machine. The SDK parts read
    * their own variables from `process.env` whatever this is (see `createTracerProvider`).
    */

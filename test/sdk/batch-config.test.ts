@@ -52,6 +52,17 @@ describe('batchConfig', () => {
     expect(logs.messages[0]).toContain(`got ${value}; ${DEFAULTS[field]} is used`);
   });
 
+  it('should use the default, with a warning, for an option that cannot be read', () => {
+    const batch = Object.defineProperty({}, 'maxQueueSize', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    expect(batchConfig(batch, { OTEL_BSP_MAX_QUEUE_SIZE: '64' }, 'test').maxQueueSize).toBe(64);
+    expect(logs.matching('test: batch.maxQueueSize could not be read')).toHaveLength(1);
+  });
+
   it('should name the option when an option is out of bounds', () => {
     expect(batchConfig({ maxExportBatchSize: 0, maxQueueSize: Number.NaN }, {}, 'test')).toEqual(DEFAULTS);
     expect(logs.matching('batch.maxExportBatchSize must be a whole number from 1')).toHaveLength(1);
