@@ -1,5 +1,11 @@
 import type { HrTime } from '@opentelemetry/api';
 
+/**
+ * The longest delay a Node timer takes, in milliseconds (2^31 - 1); Node turns a longer one into
+ * 1 ms, which would make a periodic task run in a loop.
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 /** Largest time a JavaScript Date can hold, in ms since the epoch (ECMA-262 TimeClip). */
 const MAX_EPOCH_MILLIS = 8.64e15;
 

@@ -7,7 +7,8 @@ import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { hostname } from 'node:os';
 import { describeValue, setAttributeOn, toAttributeValue } from '../attributes';
 import { describeError, logger } from '../logger';
-import { MAX_TIMER_DELAY_MS, batchConfig } from '../sdk/batch-config';
+import { MAX_TIMER_DELAY_MS } from '../time';
+import { batchConfig } from '../sdk/batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from '../sdk/exporter-from-env';
 import type { OtlpExporterConfig } from '../sdk/exporter-from-env';
 import { DisabledTracerProvider, SDK_DISABLED_VARIABLE, isSdkDisabled } from '../sdk/sdk-disabled';

@@ -4,6 +4,7 @@ import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-t
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { describeValue } from '../attributes';
 import { describeError, logger } from '../logger';
+import { MAX_TIMER_DELAY_MS } from '../time';
 import { SAMPLER_PARAM_TAG_KEY, SAMPLER_TYPE_TAG_KEY } from './constants';
 import type { JaegerSamplerDescription } from './jaeger-sampler';
 import { RateLimitingSampler } from './rate-limiting-sampler';
@@ -41,8 +42,6 @@ const DEFAULT_SAMPLING_PATH = '/sampling';
 const DEFAULT_REFRESH_INTERVAL_MS = 60_000;
 const DEFAULT_INITIAL_SAMPLING_RATE = 0.001;
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
-/** Node turns a longer timer delay into 1 ms, which would poll in a loop. */
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 /** Operations that get their own sampler before the rest share the default rate (jaeger-client's). */
 const MAX_OPERATIONS = 2000;
 /** Even a per-operation strategy for MAX_OPERATIONS operations is far smaller. */

@@ -1,10 +1,8 @@
 import type { BufferConfig } from '@opentelemetry/sdk-trace-base';
 import { describeValue } from '../attributes';
 import { describeError, logger } from '../logger';
+import { MAX_TIMER_DELAY_MS } from '../time';
 import type { Environment } from './exporter-from-env';
-
-/** The longest delay a Node timer takes, in milliseconds; a longer one fires after 1 ms. */
-export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /**
  * One setting of the batch span processor: its `BufferConfig` field, its `OTEL_BSP_*` variable,

@@ -1,18 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-
-/** A port on 127.0.0.1 that nothing listens on: taken from the OS, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
+import { closedPort } from '../helpers/net';
 
 /** Runs `body` in a Node process that loads the built package (dist/, `npm test` builds first). */
 function runNode(body: string): Promise<{ code: number | null; stderr: string }> {

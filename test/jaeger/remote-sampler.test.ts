@@ -7,6 +7,7 @@ import { DiagLogLevel, ROOT_CONTEXT, diag } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { JaegerRemoteSampler } from '../../src/jaeger/remote-sampler';
 import type { JaegerRemoteSamplerOptions } from '../../src/jaeger/remote-sampler';
+import { closedPort } from '../helpers/net';
 
 /** A trace id TraceIdRatioBasedSampler samples at any rate from 0.000001 up, and not at rate 0. */
 const TRACE_ID = '00000000000000000000000000000abc';
@@ -124,15 +125,6 @@ class Warnings {
 function decide(sampler: JaegerRemoteSampler, spanName = 'op', traceId = TRACE_ID): { sampled: boolean; attributes: unknown } {
   const result = sampler.shouldSample(ROOT_CONTEXT, traceId, spanName);
   return { sampled: result.decision === SamplingDecision.RECORD_AND_SAMPLED, attributes: result.attributes };
-}
-
-/** A port nothing listens on: one the OS just handed out and took back. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('JaegerRemoteSampler', () => {
