@@ -50,6 +50,31 @@ export function toAttributeValue(value: unknown): AttributeValue | undefined {
 }
 
 /**
+ * The own enumerable string-keyed entries of a caller's object (tags, log fields, foreign
+ * baggage), each read once, so that a getter runs once. What cannot be read (a getter or Proxy
+ * trap that throws) is left out with a `diag` warning that starts with `what`: the whole object
+ * when its keys cannot be listed, else the one entry. Never throws.
+ */
+export function readEntries(value: object, what: string): Array<[string, unknown]> {
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch (error) {
+    logger.warn(`${what} could not be listed; left out: ${describeError(error)}`);
+    return [];
+  }
+  const entries: Array<[string, unknown]> = [];
+  for (const key of keys) {
+    try {
+      entries.push([key, (value as Record<string, unknown>)[key]]);
+    } catch (error) {
+      logger.warn(`${what} ${JSON.stringify(key)} could not be read; left out: ${describeError(error)}`);
+    }
+  }
+  return entries;
+}
+
+/**
  * A one-line description of any value for a `diag` message or a set-up error, such as an
  * unknown format or a bad option. Never throws (a Proxy, a symbol or an object whose
  * `toString` throws included): it is `toAttributeValue` as a string.

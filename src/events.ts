@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { isErrorLike, setAttributeOn, toAttributeValue } from './attributes';
+import { isErrorLike, readEntries, setAttributeOn, toAttributeValue } from './attributes';
 import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
@@ -182,22 +182,7 @@ function copyAttributes(values: Map<string, unknown>, attributes: Attributes): v
   }
 }
 
-/** Reads each own enumerable field once, so a getter runs once and a throwing one is skipped. */
+/** Reads each own enumerable field once (`readEntries`): a getter runs once, a throwing one is skipped. */
 function readFields(fields: Record<string, unknown>): Map<string, unknown> {
-  const values = new Map<string, unknown>();
-  let keys: string[];
-  try {
-    keys = Object.keys(fields);
-  } catch (error) {
-    logger.warn(`log() fields could not be listed: ${describeError(error)}`);
-    return values;
-  }
-  for (const key of keys) {
-    try {
-      values.set(key, fields[key]);
-    } catch (error) {
-      logger.warn(`log() field "${key}" could not be read: ${describeError(error)}`);
-    }
-  }
-  return values;
+  return new Map(readEntries(fields, 'log() fields'));
 }

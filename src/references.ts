@@ -1,6 +1,7 @@
 import { TraceFlags, propagation } from '@opentelemetry/api';
 import type { Baggage, SpanContext } from '@opentelemetry/api';
 import type * as opentracing from 'opentracing';
+import { readEntries } from './attributes';
 import { toOtelSpanId, toOtelTraceId } from './hex-ids';
 import { describeError, logger } from './logger';
 import { SpanContextShim } from './span-context-shim';
@@ -110,9 +111,7 @@ function foreignBaggage(candidate: Record<string, unknown>): Baggage {
   let baggage = propagation.createBaggage();
   const value = readPart('baggage', () => candidate.baggage);
   if (typeof value !== 'object' || value === null) return baggage;
-  const keys = readPart('baggage', () => Object.keys(value));
-  for (const key of keys ?? []) {
-    const item = readPart(`baggage item "${key}"`, () => (value as Record<string, unknown>)[key]);
+  for (const [key, item] of readEntries(value, 'the baggage of a span context of another tracer')) {
     if (typeof item === 'string') baggage = baggage.setEntry(key, { value: item });
   }
   return baggage;
@@ -127,7 +126,7 @@ function readPart<T>(part: string, read: () => T): T | undefined {
   try {
     return read();
   } catch (error) {
-    logger.warn(`the ${part} of a span context of another tracer could not be read and was left out: ${describeError(error)}`);
+    logger.warn(`the ${part} of a span context of another tracer could not be read; left out: ${describeError(error)}`);
     return undefined;
   }
 }

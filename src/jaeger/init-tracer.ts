@@ -5,8 +5,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { hostname } from 'node:os';
-import { describeValue, setAttributeOn, toAttributeValue } from '../attributes';
-import { describeError, logger } from '../logger';
+import { describeValue, readEntries, setAttributeOn, toAttributeValue } from '../attributes';
+import { logger } from '../logger';
 import { MAX_TIMER_DELAY_MS } from '../time';
 import { batchConfig } from '../sdk/batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from '../sdk/exporter-from-env';
@@ -227,22 +227,7 @@ function readTags(tags: unknown): Array<[string, unknown]> {
     logger.warn(`initTracer: options.tags must be an object, got ${typeof tags}; ignored`);
     return [];
   }
-  let keys: string[];
-  try {
-    keys = Object.keys(tags);
-  } catch (error) {
-    logger.warn(`initTracer: options.tags could not be listed; ignored: ${describeError(error)}`);
-    return [];
-  }
-  const entries: Array<[string, unknown]> = [];
-  for (const key of keys) {
-    try {
-      entries.push([key, (tags as Record<string, unknown>)[key]]);
-    } catch (error) {
-      logger.warn(`initTracer: options.tags ${JSON.stringify(key)} could not be read; left out: ${describeError(error)}`);
-    }
-  }
-  return entries;
+  return readEntries(tags, 'initTracer: options.tags');
 }
 
 /** jaeger-client settings OpenTelemetry cannot honour: each warned about once, when used. */

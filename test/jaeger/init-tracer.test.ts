@@ -254,7 +254,7 @@ describe('initTracer', () => {
     });
 
     it.each<[string, unknown, string]>([
-      ['a Proxy that throws on every trap', throwingProxy(), 'options.tags could not be listed; ignored: Error: proxy trap'],
+      ['a Proxy that throws on every trap', throwingProxy(), 'options.tags could not be listed; left out: Error: proxy trap'],
       ['a string', 'region=eu', 'options.tags must be an object, got string; ignored'],
     ])('should ignore, with a warning, options.tags that are %s', async (_name, tags, warning) => {
       const diagnostics = captureDiag();
