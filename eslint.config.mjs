@@ -18,6 +18,44 @@ export default tseslint.config(
     },
   },
   {
+    // The layering (docs/architecture.md): only src/otel-sdk/ loads OpenTelemetry SDK packages, and
+    // it loads them on first use, so everything else loads with only @opentelemetry/api installed.
+    // Type imports count too: they would reach the published .d.ts files.
+    files: ['src/**/*.ts'],
+    ignores: ['src/otel-sdk/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@opentelemetry/*', '!@opentelemetry/api', '!@opentelemetry/semantic-conventions'],
+              message: 'Only src/otel-sdk/ may load OpenTelemetry SDK packages (lazily); use its sdkLine() or packages.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The core shim (src/*.ts) depends on @opentelemetry/api and opentracing only.
+    files: ['src/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['./jaeger/*', './sdk/*', './otel-sdk/*', './propagators/*', './register/*'],
+              message: 'The core never imports the entry points built on it.',
+            },
+            { group: ['@opentelemetry/*', '!@opentelemetry/api'], message: 'The core depends on @opentelemetry/api only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -1,5 +1,5 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '../otel-sdk/types';
 
 /** jaeger-client's `config.sampler` (src/configuration.js). `param` must be a number. */
 export interface JaegerSamplerConfig {

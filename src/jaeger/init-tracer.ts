@@ -1,12 +1,12 @@
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import type { Attributes, DiagLogger, TextMapPropagator } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { hostname } from 'node:os';
 import { describeValue, readEntries, setAttributeOn, toAttributeValue } from '../attributes';
 import { logger } from '../logger';
+import { core, resources } from '../otel-sdk/packages';
+import { sdkLine } from '../otel-sdk/sdk-line';
+import { NOOP_PROPAGATOR, propagatorsFromEnv } from '../propagators/propagator-from-env';
+import type { SpanExporter, SpanProcessor } from '../otel-sdk/types';
 import { MAX_TIMER_DELAY_MS } from '../time';
 import { batchConfig } from '../sdk/batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from '../sdk/exporter-from-env';
@@ -17,7 +17,6 @@ import type { Environment, JaegerConfig, JaegerLogger, JaegerOptions, JaegerRepo
 import { JaegerPropagator } from './jaeger-propagator';
 import { JaegerTracer } from './jaeger-tracer';
 import { LoggingSpanProcessor } from './logging-span-processor';
-import { NOOP_PROPAGATOR, propagatorsFromEnv } from './propagator-from-env';
 import { createSampler } from './sampler-config';
 
 /** OTLP/HTTP port of a Jaeger (1.35+) or OpenTelemetry Collector host. */
@@ -25,8 +24,8 @@ const OTLP_HTTP_PORT = 4318;
 
 /**
  * jaeger-client 3.19's `initTracer(config, options)`, on OpenTelemetry: returns a
- * `JaegerTracer` backed by an OpenTelemetry SDK provider (`@opentelemetry/sdk-trace-base`)
- * built from the same config: `serviceName` -> resource `service.name` (with `host.name` and
+ * `JaegerTracer` backed by an OpenTelemetry SDK provider (of whichever SDK line is installed:
+ * `@opentelemetry/sdk-trace` 3.x, or 2.x `@opentelemetry/sdk-trace-base`) built from the same config: `serviceName` -> resource `service.name` (with `host.name` and
  * `options.tags`), `sampler` -> an OpenTelemetry sampler with jaeger-client's rules, `reporter`
  * -> a batch span processor and an OTLP/HTTP exporter aimed at the same Jaeger host (port 4318,
  * `/v1/traces`), `logSpans` -> jaeger-client's log line per span. Propagation: Jaeger
@@ -91,7 +90,7 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
     const exporter = options.exporter ?? createExporter(config.reporter ?? {}, env);
     if (exporter !== undefined) {
       processors.push(
-        new BatchSpanProcessor(
+        sdkLine().createBatchSpanProcessor(
           exporter,
           batchConfig(
             {
@@ -105,8 +104,8 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
         ),
       );
     }
-    const provider = new BasicTracerProvider({
-      resource: resourceFromAttributes(resourceAttributes(serviceName, options.tags)),
+    const provider = sdkLine().createProvider({
+      resource: resources().resourceFromAttributes(resourceAttributes(serviceName, options.tags)),
       sampler: sampling.sampler,
       spanProcessors: processors,
     });
@@ -148,6 +147,7 @@ function readServiceName(value: unknown): string {
  * The default when neither the options nor `OTEL_PROPAGATORS` choose.
  */
 function defaultPropagator(urlEncoding: boolean, options: JaegerOptions): TextMapPropagator {
+  const { CompositePropagator, W3CTraceContextPropagator, W3CBaggagePropagator } = core();
   return new CompositePropagator({
     propagators: [
       new W3CTraceContextPropagator(),
@@ -248,7 +248,7 @@ function warnUnsupported(config: JaegerConfig, options: JaegerOptions): void {
 }
 
 function disabledTracer(): JaegerTracer {
-  return new JaegerTracer(new BasicTracerProvider({ sampler: new AlwaysOffSampler() }), {
+  return new JaegerTracer(sdkLine().createProvider({ sampler: sdkLine().createAlwaysOffSampler() }), {
     textMapPropagator: NOOP_PROPAGATOR,
     httpHeadersPropagator: NOOP_PROPAGATOR,
   });

@@ -1,7 +1,7 @@
 import { TraceFlags, createTraceState, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Attributes, AttributeValue, Context, Link, SpanContext, SpanKind, TraceState } from '@opentelemetry/api';
-import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
-import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { SamplingDecision } from '../otel-sdk/types';
+import type { Sampler, SamplingResult } from '../otel-sdk/types';
 import { describeValue } from '../attributes';
 import {
   JAEGER_DEBUG_ID_HEADER,

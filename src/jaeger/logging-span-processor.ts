@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '../otel-sdk/types';
 import type { JaegerLogger } from './configuration';
 import { JaegerSpanContext } from './jaeger-span-context';
 
@@ -16,7 +16,7 @@ export class LoggingSpanProcessor implements SpanProcessor {
     this._logger = logger;
   }
 
-  onStart(_span: Span, _parentContext: Context): void {}
+  onStart(_span: object, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
     try {

@@ -1,5 +1,5 @@
-import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
-import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { SamplingDecision } from '../otel-sdk/types';
+import type { Sampler, SamplingResult } from '../otel-sdk/types';
 import { describeValue } from '../attributes';
 // A monotonic clock: jaeger-client reads the wall clock, which can step back and then withholds
 // credit until it has caught up again.

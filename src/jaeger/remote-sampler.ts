@@ -1,7 +1,8 @@
 import * as http from 'node:http';
 import type { Attributes, Context } from '@opentelemetry/api';
-import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
-import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { sdkLine } from '../otel-sdk/sdk-line';
+import { SamplingDecision } from '../otel-sdk/types';
+import type { Sampler, SamplingResult } from '../otel-sdk/types';
 import { describeValue } from '../attributes';
 import { describeError, logger } from '../logger';
 import { MAX_TIMER_DELAY_MS } from '../time';
@@ -280,7 +281,7 @@ function parseStrategy(body: string): ParsedStrategy {
 }
 
 function probabilistic(samplingRate: number, key: string): Strategy {
-  const ratio = new TraceIdRatioBasedSampler(samplingRate);
+  const ratio = sdkLine().createTraceIdRatioBasedSampler(samplingRate);
   const tags = { [SAMPLER_TYPE_TAG_KEY]: 'probabilistic', [SAMPLER_PARAM_TAG_KEY]: samplingRate };
   return {
     key,

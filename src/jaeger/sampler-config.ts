@@ -1,7 +1,7 @@
-import { AlwaysOffSampler, AlwaysOnSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
-import type { Sampler } from '@opentelemetry/sdk-trace-base';
 import { describeValue } from '../attributes';
 import { logger } from '../logger';
+import { sdkLine } from '../otel-sdk/sdk-line';
+import type { Sampler } from '../otel-sdk/types';
 import type { JaegerConfig, JaegerOptions } from './configuration';
 import { JaegerSampler } from './jaeger-sampler';
 import type { JaegerSamplerDescription } from './jaeger-sampler';
@@ -41,11 +41,11 @@ export function createSampler(config: JaegerConfig, options: JaegerOptions): Sam
   let close: (() => Promise<void>) | undefined;
   switch (type) {
     case 'const':
-      root = param === 1 ? new AlwaysOnSampler() : new AlwaysOffSampler();
+      root = param === 1 ? sdkLine().createAlwaysOnSampler() : sdkLine().createAlwaysOffSampler();
       description = { type: 'const', param: param === 1 };
       break;
     case 'probabilistic':
-      root = new TraceIdRatioBasedSampler(param);
+      root = sdkLine().createTraceIdRatioBasedSampler(param);
       description = { type: 'probabilistic', param };
       break;
     case 'ratelimiting':
@@ -71,7 +71,7 @@ export function createSampler(config: JaegerConfig, options: JaegerOptions): Sam
       logger.error(
         `initTracer: unknown sampler.type ${typeof type === 'string' ? JSON.stringify(type) : describeValue(type)}; nothing is sampled (jaeger-client's fallback)`,
       );
-      root = new AlwaysOffSampler();
+      root = sdkLine().createAlwaysOffSampler();
       description = { type: 'const', param: false };
   }
   return { sampler: new JaegerSampler({ root, description, maxDebugIdsPerSecond }), close };

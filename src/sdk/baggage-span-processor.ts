@@ -1,6 +1,6 @@
 import { propagation } from '@opentelemetry/api';
 import type { Baggage, Context } from '@opentelemetry/api';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '../otel-sdk/types';
 
 /**
  * Remembers the OpenTelemetry Baggage each span started with, so that an exporter printing spans

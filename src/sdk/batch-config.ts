@@ -1,6 +1,6 @@
-import type { BufferConfig } from '@opentelemetry/sdk-trace-base';
 import { describeValue } from '../attributes';
 import { describeError, logger } from '../logger';
+import type { BufferConfig } from '../otel-sdk/types';
 import { MAX_TIMER_DELAY_MS } from '../time';
 import type { Environment } from './exporter-from-env';
 
@@ -20,7 +20,7 @@ const SETTINGS = [
  * them itself: a field of `given` when set, else its `OTEL_BSP_*` variable in `env`, else the
  * specification's default (5000 ms, 30000 ms, 2048 spans, 512 spans).
  *
- * Written here because `@opentelemetry/sdk-trace-base`'s processor takes any number: a batch size
+ * Written here because the SDK's processor (both lines) takes any number: a batch size
  * of 0 makes it loop forever when it flushes (the process runs out of memory), and a negative or
  * fractional size makes it export empty batches without end, which blocks the event loop with a
  * synchronous exporter. So sizes must be whole numbers of at least 1; delays must be at least 0

@@ -1,10 +1,11 @@
+import { propagation } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import type { Resource } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { BufferConfig, Sampler, SpanExporter, SpanProcessor, TracerConfig } from '@opentelemetry/sdk-trace-base';
 import { setAttributeOn, toAttributeValue } from '../attributes';
 import { logger } from '../logger';
+import { resources } from '../otel-sdk/packages';
+import { sdkLine } from '../otel-sdk/sdk-line';
+import { propagatorFromEnv } from '../propagators/propagator-from-env';
+import type { BufferConfig, Resource, Sampler, SdkTracerProvider, SpanExporter, SpanProcessor, TracerConfig } from '../otel-sdk/types';
 import { BaggageSpanProcessor } from './baggage-span-processor';
 import { batchConfig } from './batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from './exporter-from-env';
@@ -66,10 +67,16 @@ export interface CreateTracerProviderOptions {
 }
 
 /**
- * An OpenTelemetry SDK `BasicTracerProvider` (`@opentelemetry/sdk-trace-base` 2.x) set up the
- * way the OpenTelemetry SDK environment variables ask, for `createTracerShim(provider)` or
- * `trace.setGlobalTracerProvider(provider)`. It registers nothing globally. Call
+ * An OpenTelemetry SDK tracer provider set up the way the OpenTelemetry SDK environment variables ask, for `createTracerShim(provider)` or
+ * `trace.setGlobalTracerProvider(provider)`. It registers no tracer provider or context manager
+ * globally; it registers the propagator `OTEL_PROPAGATORS` names (default W3C `traceparent` and
+ * `baggage`) as the global propagator when none is registered yet, as NodeSDK does, so that the
+ * shim's inject and extract work (see `propagatorFromEnv`). Call
  * `provider.shutdown()` before the process exits: that flushes the batch processors.
+ *
+ * The provider is the installed SDK line's: `TracerProvider` from `@opentelemetry/sdk-trace`
+ * (OpenTelemetry JS 3.x, or 2.9+), else `BasicTracerProvider` from `@opentelemetry/sdk-trace-base`
+ * (2.x). Throws an error naming the package to install when neither is installed (`sdkLine`).
  *
  * Precedence, per setting: `options` > `OTEL_*` variables > the default.
  *
@@ -88,8 +95,9 @@ export interface CreateTracerProviderOptions {
  *   `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`, else `http://localhost:4318/v1/traces`;
  *   protocol from `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`:
  *   `http/protobuf` (the default; `@opentelemetry/exporter-trace-otlp-proto`) or `http/json`
- *   (`@opentelemetry/exporter-trace-otlp-http`). `grpc` is not supported here: `diag`
- *   warning, `http/protobuf` is used. The exporter reads its headers, timeout, compression and
+ *   (`@opentelemetry/exporter-trace-otlp-http`) or `grpc` (`@opentelemetry/exporter-trace-otlp-grpc`,
+ *   to `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT` as it is, default
+ *   `http://localhost:4317`). The exporter reads its headers, timeout, compression and
  *   certificates (`OTEL_EXPORTER_OTLP_*HEADERS`, `*TIMEOUT`, ...) from `process.env` itself.
  * - The exporter packages are optional peer dependencies, loaded with `require()` only when
  *   OTLP is chosen. If the one needed is missing, a `diag` error names it and spans are not
@@ -115,25 +123,41 @@ export interface CreateTracerProviderOptions {
  * // OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318 -> OTLP/HTTP protobuf; unset -> trees on stdout
  * ```
  */
-export function createTracerProvider(options: CreateTracerProviderOptions = {}): BasicTracerProvider {
+export function createTracerProvider(options: CreateTracerProviderOptions = {}): SdkTracerProvider {
   const given = options ?? {};
+  registerPropagator(given.env ?? process.env, 'createTracerProvider');
   if (isSdkDisabled(given.env ?? process.env)) {
     logger.info(`createTracerProvider: ${SDK_DISABLED_VARIABLE}=true, so spans are neither recorded nor exported`);
     return new DisabledTracerProvider();
   }
-  return new BasicTracerProvider(enabledConfig(given));
+  return sdkLine().createProvider(enabledConfig(given));
 }
 
 /**
  * The configuration `createTracerProvider` builds (resource, sampler, span processors), for an
- * SDK provider of your choice that takes the same `TracerConfig`, such as `NodeTracerProvider`
- * from `@opentelemetry/sdk-trace-node`: `new NodeTracerProvider(createTracerConfig(options))`.
+ * SDK provider of your choice that takes the same configuration, such as `NodeTracerProvider`
+ * from `@opentelemetry/sdk-trace-node` (2.x): `new NodeTracerProvider(createTracerConfig(options))`,
+ * or 3.x `TracerProvider` from `@opentelemetry/sdk-trace`.
  * Same rules as `createTracerProvider`. The span processors belong to one provider: build a
  * new configuration for each provider.
  */
 export function createTracerConfig(options: CreateTracerProviderOptions = {}): TracerConfig {
   const given = options ?? {};
+  registerPropagator(given.env ?? process.env, 'createTracerConfig');
   return isSdkDisabled(given.env ?? process.env) ? disabledConfig(given) : enabledConfig(given);
+}
+
+/**
+ * Registers the propagator `OTEL_PROPAGATORS` names (default W3C trace context and baggage) as the
+ * global propagator, unless one is registered already: the shim's inject and extract use the
+ * global propagator, and without one they would write and read nothing. NodeSDK registers the
+ * same at `start()`; an application's own `propagation.setGlobalPropagator` made earlier wins.
+ */
+function registerPropagator(env: Environment, caller: string): void {
+  if (propagation.fields().length > 0) return;
+  if (propagation.setGlobalPropagator(propagatorFromEnv(env))) {
+    logger.info(`${caller}: registered the global propagator OTEL_PROPAGATORS names (${propagation.fields().join(', ') || 'none'})`);
+  }
 }
 
 /** `createTracerConfig` with the SDK enabled; `OTEL_SDK_DISABLED` was read by the caller. */
@@ -141,7 +165,7 @@ function enabledConfig(given: CreateTracerProviderOptions): TracerConfig {
   const env = given.env ?? process.env;
   const spanProcessors = spanProcessorsFrom(given.spanProcessors);
   const exporters = chosenExporters(given.exporter, env) ?? [new TraceTreeExporter({ baggage: baggageProcessorIn(spanProcessors) })];
-  for (const exporter of exporters) spanProcessors.push(new BatchSpanProcessor(exporter, batchConfig(given.batch, env, 'createTracerProvider')));
+  for (const exporter of exporters) spanProcessors.push(sdkLine().createBatchSpanProcessor(exporter, batchConfig(given.batch, env, 'createTracerProvider')));
   const config: TracerConfig = { resource: createResource(given), spanProcessors };
   if (given.sampler !== undefined) config.sampler = given.sampler;
   return config;
@@ -205,6 +229,7 @@ function createResource(options: CreateTracerProviderOptions): Resource {
   } else if (serviceName !== undefined) {
     logger.warn(`createTracerProvider: serviceName must be a string, got ${typeof serviceName}; ignored`);
   }
+  const { defaultResource, detectResources, envDetector, resourceFromAttributes } = resources();
   return defaultResource()
     .merge(detectResources({ detectors: [envDetector] }))
     .merge(resourceFromAttributes(attributes));

@@ -1,7 +1,7 @@
 import { ProxyTracerProvider } from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { logger } from '../logger';
+import type { SdkTracerProvider } from '../otel-sdk/types';
 import type { Environment } from './exporter-from-env';
 
 /** The variable that disables the SDK for every signal (OpenTelemetry spec, "General SDK Configuration"). */
@@ -22,9 +22,9 @@ export function isSdkDisabled(env: Environment): boolean {
 }
 
 /**
- * A tracer provider for `OTEL_SDK_DISABLED=true`: an SDK `BasicTracerProvider` in type (so
- * `shutdown()` and `forceFlush()` work and resolve at once), whose tracers are the
- * OpenTelemetry API's no-op tracer. Its spans record nothing and carry their parent's span
+ * A tracer provider for `OTEL_SDK_DISABLED=true`, with an SDK provider's methods (`shutdown()`
+ * and `forceFlush()` resolve at once), whose tracers are the OpenTelemetry API's no-op tracer.
+ * It needs no SDK package. Its spans record nothing and carry their parent's span
  * context unchanged (the API's no-op behaviour; a root span gets the invalid span context), so a
  * service with the SDK disabled still passes the trace context it receives on to the services it
  * calls, with the caller's sampling decision. It has no span processor and makes no exporter.
@@ -33,16 +33,22 @@ export function isSdkDisabled(env: Environment): boolean {
  * sampled flag off and propagates those, which would stop downstream services from sampling and
  * break the trace at this service.
  */
-export class DisabledTracerProvider extends BasicTracerProvider {
+export class DisabledTracerProvider implements SdkTracerProvider {
   /** Without a delegate, a ProxyTracerProvider's tracers are the API's no-op tracer. */
   private readonly _noop = new ProxyTracerProvider();
 
-  constructor() {
-    super({ spanProcessors: [] });
+  /** The API's no-op tracer, whatever the name, version or options. */
+  getTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
+    return this._noop.getTracer(name, version, options);
   }
 
-  /** The API's no-op tracer, whatever the name, version or options. */
-  override getTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
-    return this._noop.getTracer(name, version, options);
+  /** Resolves at once: nothing is buffered. */
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Resolves at once: nothing is held. */
+  shutdown(): Promise<void> {
+    return Promise.resolve();
   }
 }

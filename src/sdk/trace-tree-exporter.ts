@@ -1,15 +1,12 @@
 import { diag, isValidSpanId, isValidTraceId, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Attributes, HrTime, Link, SpanContext, SpanStatus } from '@opentelemetry/api';
-import type { ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ExportResultCode } from '../otel-sdk/types';
+import type { ExportResult, SpanExporter } from '../otel-sdk/types';
 import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_TYPE, EXCEPTION_EVENT_NAME, LINK_REF_TYPE_ATTRIBUTE } from '../constants';
 import type { BaggageSpanProcessor } from './baggage-span-processor';
 
 const DEFAULT_MAX_TRACES = 1000;
-// ExportResultCode values (the same in core 1.x, 2.x and 3.x), written out so that this exporter
-// needs only @opentelemetry/api at run time and works with whichever SDK line exports through it.
-const SUCCESS = 0 as ExportResultCode.SUCCESS;
-const FAILED = 1 as ExportResultCode.FAILED;
+const { SUCCESS, FAILED } = ExportResultCode;
 
 /**
  * The part of an SDK `ReadableSpan` that `TraceTreeExporter` reads. It is a structural type,

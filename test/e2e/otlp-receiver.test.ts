@@ -6,13 +6,15 @@ const { MockOtlpServer, normalizeTrace } = require('@elastic/mockotlpserver') as
 
 interface MockOtlpServerModule {
   MockOtlpServer: new (options: {
-    services: Array<'http'>;
+    services: Array<'http' | 'grpc'>;
     httpHostname: string;
     httpPort: number;
+    grpcHostname: string;
+    grpcPort: number;
     logLevel: string;
     onTrace: (request: unknown) => void;
     onRequest: (request: { path: string; headers: Record<string, string | undefined> }) => void;
-  }) => { start(): Promise<void>; close(): Promise<void>; httpUrl: URL };
+  }) => { start(): Promise<void>; close(): Promise<void>; httpUrl: URL; grpcUrl: URL };
   /** Turns a received OTLP/protobuf or OTLP/JSON request into one JSON shape: hex ids, enum names, attribute maps. */
   normalizeTrace(request: unknown): ExportRequest;
 }
@@ -61,9 +63,11 @@ describe('OpenTracing traffic through createTracerProvider to a real OTLP receiv
   beforeAll(async () => {
     // One receiver for the file: it listens through process-wide diagnostics channels.
     server = new MockOtlpServer({
-      services: ['http'],
+      services: ['http', 'grpc'],
       httpHostname: '127.0.0.1',
       httpPort: 0,
+      grpcHostname: '127.0.0.1',
+      grpcPort: 0,
       logLevel: 'warn',
       onRequest: (request) => requests.push({ path: request.path, contentType: request.headers['content-type'] }),
       onTrace: (request) => {
@@ -84,6 +88,8 @@ describe('OpenTracing traffic through createTracerProvider to a real OTLP receiv
   describe.each([
     ['http/protobuf', 'application/x-protobuf'],
     ['http/json', 'application/json'],
+    // OTLP/gRPC goes to the receiver's gRPC listener, which reports no HTTP request.
+    ['grpc', undefined],
   ])('over %s', (protocol, contentType) => {
     const service = `otlp-e2e-${protocol.replace('/', '-')}`;
     let report: FixtureReport;
@@ -97,7 +103,7 @@ describe('OpenTracing traffic through createTracerProvider to a real OTLP receiv
     beforeAll(async () => {
       const firstRequest = requests.length;
       const child = await runFixture({
-        OTEL_EXPORTER_OTLP_ENDPOINT: server.httpUrl.origin,
+        OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? `http://${server.grpcUrl.host}` : server.httpUrl.origin,
         OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
         OTEL_SERVICE_NAME: service,
         OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e,service.name=overridden',
@@ -105,7 +111,9 @@ describe('OpenTracing traffic through createTracerProvider to a real OTLP receiv
       expect(child).toMatchObject({ code: 0, stderr: '' });
       report = JSON.parse(child.stdout) as FixtureReport;
       received = spans.filter((candidate) => candidate.service === service);
-      expect(requests.slice(firstRequest).map((request) => [request.path, request.contentType])).toEqual([['/v1/traces', contentType]]);
+      expect(requests.slice(firstRequest).map((request) => [request.path, request.contentType])).toEqual(
+        contentType === undefined ? [] : [['/v1/traces', contentType]],
+      );
     });
 
     it('should send the resource with service.name from OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES merged in', () => {

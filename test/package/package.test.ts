@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 
 const ROOT = join(__dirname, '../..');
 const NAME = 'opentracing-otel-shim';
-const ENTRIES = [NAME, `${NAME}/jaeger`, `${NAME}/sdk`];
+const ENTRIES = [NAME, `${NAME}/jaeger`, `${NAME}/sdk`, `${NAME}/propagators`];
 const MANIFEST = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, unknown>>;
 /** What the core entry point needs (README: "depends on @opentelemetry/api and opentracing only"). */
 const CORE_PEERS = ['@opentelemetry/api', 'opentracing'];
@@ -108,16 +108,20 @@ const SDK_CONSUMER = `
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
 import { TracerShim } from '${NAME}';
-import { JaegerPropagator, JaegerTracer, initTracer, initTracerFromEnv } from '${NAME}/jaeger';
+import { JaegerTracer, initTracer, initTracerFromEnv } from '${NAME}/jaeger';
+import { JaegerPropagator, propagatorFromEnv } from '${NAME}/propagators';
 import type { JaegerConfig } from '${NAME}/jaeger';
-import { BaggageSpanProcessor, TraceTreeExporter, createTracerProvider } from '${NAME}/sdk';
+import { BaggageSpanProcessor, TraceTreeExporter, createTracerConfig, createTracerProvider } from '${NAME}/sdk';
 
 export async function useSdk(config: JaegerConfig): Promise<opentracing.Tracer[]> {
   const provider = new BasicTracerProvider({
     spanProcessors: [new BaggageSpanProcessor(), new SimpleSpanProcessor(new TraceTreeExporter())],
   });
-  const shim = new TracerShim(provider, { httpHeadersPropagator: new JaegerPropagator() });
-  const fromEnv: BasicTracerProvider = createTracerProvider({ serviceName: 'checkout' });
+  const shim = new TracerShim(provider, { httpHeadersPropagator: new JaegerPropagator(), textMapPropagator: propagatorFromEnv() });
+  const fromEnv = createTracerProvider({ serviceName: 'checkout' });
+  await fromEnv.forceFlush();
+  // createTracerConfig fits the 2.x SDK's provider configuration
+  new BasicTracerProvider(createTracerConfig({ serviceName: 'checkout' }));
   const jaeger: JaegerTracer = initTracer({ ...config, serviceName: 'checkout' });
   await jaeger.close();
   // @ts-expect-error initTracer needs a config
@@ -146,7 +150,7 @@ beforeAll(() => {
   packed = pack.files;
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   run('npm', ['install', '--offline', '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-package-lock', join(work, pack.filename)], project);
-  for (const script of ['load.cjs', 'use.mjs']) writeFileSync(join(project, script), readFileSync(join(__dirname, 'consumer', script)));
+  for (const script of ['load.cjs', 'use.mjs', 'api-only.cjs']) writeFileSync(join(project, script), readFileSync(join(__dirname, 'consumer', script)));
   for (const ext of ['cts', 'mts', 'ts']) {
     writeFileSync(join(project, `core.${ext}`), CORE_CONSUMER);
     writeFileSync(join(project, `sdk.${ext}`), SDK_CONSUMER);
@@ -184,6 +188,16 @@ describe('with only @opentelemetry/api and opentracing installed', () => {
     expect(report.error).toBeUndefined();
     expect(report.esmNames).toEqual(report.cjsNames);
     expect(report.notIdentical).toEqual([]);
+  });
+
+  it('should load ./jaeger, ./sdk and ./propagators, whose api-only parts work without an SDK', () => {
+    const report = JSON.parse(run(process.execPath, ['api-only.cjs'], project)) as Record<string, unknown>;
+    expect(report).toEqual({
+      exported: ['a TraceTreeExporter drew 1 trace', 'uber-trace-id', 'baggage kept: 1', 'JaegerSpanContext 1:2:0:1'],
+      initTracer: expect.stringMatching(/^Error: opentracing-otel-shim needs an OpenTelemetry trace SDK and found none: install @opentelemetry\/sdk-trace/),
+      createTracerProvider: expect.stringMatching(/^Error: opentracing-otel-shim needs .* install @opentelemetry\/sdk-trace/),
+      propagatorFromEnv: 'uber-trace-id',
+    });
   });
 
   it('should type-check a consumer of the core entry point (module node16)', () => {

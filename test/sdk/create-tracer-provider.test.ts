@@ -3,8 +3,9 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { diag, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import type { Span } from '@opentelemetry/api';
+import type { Span, TracerProvider } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as OtlpHttpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource } from '@opentelemetry/resources';
@@ -16,6 +17,7 @@ import * as sdkEntryPoint from '../../src/sdk';
 import { BaggageSpanProcessor, DisabledTracerProvider, TraceTreeExporter } from '../../src/sdk';
 import { chosenExporters, createTracerConfig, createTracerProvider } from '../../src/sdk/create-tracer-provider';
 import type { Environment } from '../../src/sdk/exporter-from-env';
+import { JaegerPropagator } from '../../src/jaeger/jaeger-propagator';
 import { captureDiag } from '../helpers/diag';
 import { KeepingExporter } from '../helpers/sdk';
 
@@ -30,7 +32,7 @@ class BatchRecordingExporter extends KeepingExporter {
 }
 
 /** Ends one span named `name` on `provider`, in a context carrying `baggage` if given. */
-function endSpan(provider: BasicTracerProvider, name: string, baggage?: Record<string, string>): Span {
+function endSpan(provider: TracerProvider, name: string, baggage?: Record<string, string>): Span {
   const entries = Object.fromEntries(Object.entries(baggage ?? {}).map(([key, value]) => [key, { value }]));
   const context = baggage === undefined ? ROOT_CONTEXT : propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage(entries));
   const span = provider.getTracer('test').startSpan(name, {}, context);
@@ -59,6 +61,7 @@ afterEach(async () => {
   Object.assign(process.env, savedEnv);
   jest.restoreAllMocks();
   diag.disable();
+  propagation.disable();
 });
 
 describe('createTracerProvider', () => {
@@ -98,10 +101,25 @@ describe('createTracerProvider', () => {
       expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['first', 'second']);
     });
 
-    it('should register nothing globally', () => {
+    it('should register no global tracer provider, and the OTEL_PROPAGATORS propagator when none is registered', () => {
       createTracerProvider({ exporter: new BatchRecordingExporter(), env: {} });
 
       expect(trace.getTracerProvider().getTracer('x').startSpan('global').isRecording()).toBe(false);
+      expect(propagation.fields()).toEqual(['traceparent', 'tracestate', 'baggage']);
+    });
+
+    it.each([createTracerProvider, createTracerConfig])('should keep a global propagator registered before (%p)', (create) => {
+      const registered = new JaegerPropagator();
+      propagation.setGlobalPropagator(registered);
+      create({ exporter: new BatchRecordingExporter(), env: { OTEL_PROPAGATORS: 'b3' } });
+
+      expect(propagation.fields()).toEqual(registered.fields());
+    });
+
+    it('should register what OTEL_PROPAGATORS names in options.env', () => {
+      createTracerConfig({ exporter: new BatchRecordingExporter(), env: { OTEL_PROPAGATORS: 'jaeger' } });
+
+      expect(propagation.fields()).toEqual(['uber-trace-id']);
     });
   });
 
@@ -119,6 +137,8 @@ describe('createTracerProvider', () => {
         { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
         [OtlpHttpJsonExporter],
       ],
+      ['OTEL_EXPORTER_OTLP_PROTOCOL=grpc', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, [OtlpGrpcExporter]],
+      ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=GRPC (any case)', { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'GRPC' }, [OtlpGrpcExporter]],
       [
         'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL over OTEL_EXPORTER_OTLP_PROTOCOL',
         { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' },
@@ -156,12 +176,6 @@ describe('createTracerProvider', () => {
         [OtlpHttpProtobufExporter],
       ],
       ['"none" next to other exporters, ignoring it', { OTEL_TRACES_EXPORTER: 'none,console' }, 'lists "none" with other exporters', [ConsoleSpanExporter]],
-      [
-        'grpc, using http/protobuf',
-        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
-        'OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported',
-        [OtlpHttpProtobufExporter],
-      ],
       [
         'an unknown protocol, using http/protobuf',
         { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/xml' },
@@ -427,7 +441,6 @@ describe('createTracerProvider', () => {
       await provider.shutdown();
 
       expect(provider).toBeInstanceOf(DisabledTracerProvider);
-      expect(provider).toBeInstanceOf(BasicTracerProvider);
       expect(exporter.getFinishedSpans()).toEqual([]);
       expect(exporter.shutdowns).toBe(0);
       expect(stdout).not.toHaveBeenCalled();
@@ -485,7 +498,7 @@ describe('createTracerProvider', () => {
       const diagnostics = captureDiag();
       const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
       const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
-      let provider: BasicTracerProvider | undefined;
+      let provider: ReturnType<typeof createTracerProvider> | undefined;
       let config: ReturnType<typeof createTracerConfig> | undefined;
       jest.isolateModules(() => {
         jest.doMock('@opentelemetry/exporter-trace-otlp-proto', () => {
@@ -544,13 +557,10 @@ describe('createTracerProvider', () => {
       expect(otlpJsonSpanNames(server.requests[0].body)).toEqual(['json-span']);
     });
 
-    it('should warn about grpc and send http/protobuf, appending v1/traces after a path ending in /', async () => {
-      const child = await runInChild(
-        `await send('grpc-asked', { env: { OTEL_EXPORTER_OTLP_ENDPOINT: ${JSON.stringify(`${server.origin}/base/`)}, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' } });`,
-      );
+    it('should send http/protobuf to a path ending in /, appending v1/traces', async () => {
+      const child = await runInChild(`await send('slash-ended', { env: { OTEL_EXPORTER_OTLP_ENDPOINT: ${JSON.stringify(`${server.origin}/base/`)} } });`);
 
-      expect(child.code).toBe(0);
-      expect(child.stderr).toContain('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc is not supported here');
+      expect(child).toEqual({ code: 0, stdout: '', stderr: '' });
       expect(server.requests.map(({ url, contentType }) => [url, contentType])).toEqual([['/base/v1/traces', 'application/x-protobuf']]);
     });
 

@@ -5,7 +5,7 @@ import type { JaegerOptions } from '../../src/jaeger/configuration';
 import { initTracer, initTracerFromEnv } from '../../src/jaeger/init-tracer';
 import { JaegerPropagator } from '../../src/jaeger/jaeger-propagator';
 import type { JaegerTracer } from '../../src/jaeger/jaeger-tracer';
-import { NOOP_PROPAGATOR, propagatorsFromEnv } from '../../src/jaeger/propagator-from-env';
+import { NOOP_PROPAGATOR, propagatorsFromEnv } from '../../src/propagators/propagator-from-env';
 import { captureDiag } from '../helpers/diag';
 import { KeepingExporter } from '../helpers/sdk';
 

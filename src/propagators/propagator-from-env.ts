@@ -1,10 +1,11 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { listVariable } from '../env';
+import type { Environment } from '../env';
+import { JaegerPropagator } from '../jaeger/jaeger-propagator';
+import type { JaegerPropagatorOptions } from '../jaeger/jaeger-propagator';
 import { describeError, logger } from '../logger';
-import { listVariable } from '../sdk/exporter-from-env';
-import type { Environment } from './configuration';
-import { JaegerPropagator } from './jaeger-propagator';
-import type { JaegerPropagatorOptions } from './jaeger-propagator';
+import { B3, b3 as loadB3Package, core } from '../otel-sdk/packages';
+import type { B3Module } from '../otel-sdk/packages';
 
 /** The propagators of both OpenTracing text formats, as `OTEL_PROPAGATORS` asks for them. */
 export interface FormatPropagators {
@@ -12,6 +13,47 @@ export interface FormatPropagators {
   readonly textMap: TextMapPropagator;
   /** For FORMAT_HTTP_HEADERS: `jaeger` is jaeger-client's HTTP headers codec (URL-encoded values). */
   readonly httpHeaders: TextMapPropagator;
+}
+
+/** Options of {@link propagatorFromEnv}. */
+export interface PropagatorFromEnvOptions {
+  /** jaeger-client's `contextKey` (default `uber-trace-id`), for `jaeger`. */
+  contextKey?: string;
+  /** jaeger-client's `baggagePrefix` (default `uberctx-`), for `jaeger`. */
+  baggagePrefix?: string;
+  /**
+   * `jaeger` with jaeger-client's HTTP headers codec (`true`, the default: baggage values
+   * URL-encoded, as HTTP instrumentation needs) or its text map codec (`false`: values as they are).
+   */
+  urlEncoding?: boolean;
+}
+
+/** `OTEL_PROPAGATORS`' default (OpenTelemetry spec, "General SDK Configuration"). */
+const DEFAULT_PROPAGATORS = 'tracecontext,baggage';
+
+/**
+ * One propagator for what `OTEL_PROPAGATORS` in `env` (default `process.env`) names, for
+ * OpenTelemetry's own propagation: NodeSDK's `textMapPropagator` option or
+ * `propagation.setGlobalPropagator`. Unset or blank means the specification's default,
+ * `tracecontext,baggage`. The names and what each builds are those of `propagatorsFromEnv`
+ * (`tracecontext`, `baggage`, `b3`, `b3multi`, `jaeger`, `none`); unknown names are warned about
+ * through `diag` and skipped, and when nothing usable is left the propagator does nothing.
+ *
+ * `jaeger` is this package's `JaegerPropagator` (jaeger-client's `uber-trace-id`, `uberctx-*`,
+ * `jaeger-debug-id` and `jaeger-baggage` headers), which OpenTelemetry JS 3.x no longer ships.
+ * `tracecontext` and `baggage` need `@opentelemetry/core`, `b3` and `b3multi`
+ * `@opentelemetry/propagator-b3`; each is loaded only when named (a missing one: `diag` error,
+ * skipped). Never throws.
+ *
+ * ```js
+ * const sdk = new NodeSDK({ textMapPropagator: propagatorFromEnv() }); // OTEL_PROPAGATORS=tracecontext,baggage,jaeger
+ * ```
+ */
+export function propagatorFromEnv(env: Environment = process.env, options: PropagatorFromEnvOptions = {}): TextMapPropagator {
+  const given = options ?? {};
+  const listed = listVariable(env ?? {}, 'OTEL_PROPAGATORS').length === 0 ? { ...env, OTEL_PROPAGATORS: DEFAULT_PROPAGATORS } : env;
+  const formats = propagatorsFromEnv(listed, { contextKey: given.contextKey, baggagePrefix: given.baggagePrefix });
+  return (given.urlEncoding === false ? formats?.textMap : formats?.httpHeaders) ?? NOOP_PROPAGATOR;
 }
 
 /** The names `OTEL_PROPAGATORS` may use here, in the order the warning lists them. */
@@ -45,14 +87,15 @@ export function propagatorsFromEnv(
   const names = propagatorNames(env);
   if (names === undefined) return undefined;
   const b3 = names.includes('b3') || names.includes('b3multi') ? loadB3() : undefined;
+  const w3c = names.includes('tracecontext') || names.includes('baggage') ? loadCore() : undefined;
   const build = (urlEncoding: boolean): TextMapPropagator => {
     const propagators: TextMapPropagator[] = [];
     for (const name of names) {
-      const propagator = createPropagator(name, b3, { ...jaegerOptions, urlEncoding });
+      const propagator = createPropagator(name, b3, w3c, { ...jaegerOptions, urlEncoding });
       if (propagator !== undefined) propagators.push(propagator);
     }
     if (propagators.length === 0) return NOOP_PROPAGATOR;
-    return propagators.length === 1 ? propagators[0] : new CompositePropagator({ propagators });
+    return propagators.length === 1 ? propagators[0] : new (core().CompositePropagator)({ propagators });
   };
   const formats = { textMap: build(false), httpHeaders: build(true) };
   if (formats.httpHeaders === NOOP_PROPAGATOR && !(names.length === 1 && names[0] === 'none')) {
@@ -84,34 +127,41 @@ function propagatorNames(env: Environment): PropagatorName[] | undefined {
   return names;
 }
 
-/** The part of `@opentelemetry/propagator-b3` that is used. */
-interface B3Module {
-  B3Propagator: new (config?: { injectEncoding?: number }) => TextMapPropagator;
-  B3InjectEncoding: { SINGLE_HEADER: number; MULTI_HEADER: number };
-}
-
-const B3_PACKAGE = '@opentelemetry/propagator-b3';
-
 /** Loads the B3 propagator package, or reports (`diag` error) that it could not and gives `undefined`. */
 function loadB3(): B3Module | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(B3_PACKAGE) as B3Module;
-  } catch (error) {
-    logger.error(
-      `OTEL_PROPAGATORS=b3 needs ${B3_PACKAGE}, which could not be loaded (${describeError(error)}); ` +
-        `B3 headers are neither written nor read. Install it: npm install ${B3_PACKAGE}`,
-    );
-    return undefined;
-  }
+  return loadOrReport(loadB3Package, B3, 'b3', 'B3 headers');
 }
 
-function createPropagator(name: PropagatorName, b3: B3Module | undefined, jaegerOptions: JaegerPropagatorOptions): TextMapPropagator | undefined {
+/** Loads `@opentelemetry/core`, or reports (`diag` error) that it could not and gives `undefined`. */
+function loadCore(): ReturnType<typeof core> | undefined {
+  return loadOrReport(core, '@opentelemetry/core', 'tracecontext/baggage', 'W3C traceparent and baggage headers');
+}
+
+function loadOrReport<T>(load: () => T | undefined, name: string, asked: string, what: string): T | undefined {
+  let problem = `Cannot find module '${name}'`;
+  try {
+    const loaded = load();
+    if (loaded !== undefined) return loaded;
+  } catch (error) {
+    problem = describeError(error);
+  }
+  logger.error(
+    `OTEL_PROPAGATORS=${asked} needs ${name}, which could not be loaded (${problem}); ${what} are neither written nor read. Install it: npm install ${name}`,
+  );
+  return undefined;
+}
+
+function createPropagator(
+  name: PropagatorName,
+  b3: B3Module | undefined,
+  w3c: ReturnType<typeof core> | undefined,
+  jaegerOptions: JaegerPropagatorOptions,
+): TextMapPropagator | undefined {
   switch (name) {
     case 'tracecontext':
-      return new W3CTraceContextPropagator();
+      return w3c === undefined ? undefined : new w3c.W3CTraceContextPropagator();
     case 'baggage':
-      return new W3CBaggagePropagator();
+      return w3c === undefined ? undefined : new w3c.W3CBaggagePropagator();
     case 'jaeger':
       return new JaegerPropagator(jaegerOptions);
     case 'b3':
