@@ -23,6 +23,8 @@ export interface SdkLine {
   createAlwaysOffSampler(): Sampler;
   /** `ratio` from 0 to 1; the SDK clamps anything else (a non-number counts as 0). */
   createTraceIdRatioBasedSampler(ratio: number): Sampler;
+  /** The SDK's `ParentBasedSampler`: follows a parent's sampled flag, `root` decides for root spans. */
+  createParentBasedSampler(root: Sampler): Sampler;
   createConsoleSpanExporter(): SpanExporter;
 }
 
@@ -34,6 +36,7 @@ interface SdkTraceModule {
   AlwaysOnSampler: new () => Sampler;
   AlwaysOffSampler: new () => Sampler;
   TraceIdRatioBasedSampler: new (ratio?: number) => Sampler;
+  ParentBasedSampler: new (config: { root: Sampler }) => Sampler;
   ConsoleSpanExporter: new () => SpanExporter;
 }
 
@@ -115,6 +118,7 @@ function samplersAndConsole(sdk: Omit<SdkTraceModule, 'TracerProvider' | 'BatchS
     createAlwaysOnSampler: () => new sdk.AlwaysOnSampler(),
     createAlwaysOffSampler: () => new sdk.AlwaysOffSampler(),
     createTraceIdRatioBasedSampler: (ratio: number) => new sdk.TraceIdRatioBasedSampler(ratio),
+    createParentBasedSampler: (root: Sampler) => new sdk.ParentBasedSampler({ root }),
     createConsoleSpanExporter: () => new sdk.ConsoleSpanExporter(),
   };
 }

@@ -11,6 +11,7 @@ import { batchConfig } from './batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from './exporter-from-env';
 import type { Environment } from './exporter-from-env';
 import { DisabledTracerProvider, SDK_DISABLED_VARIABLE, isSdkDisabled } from './sdk-disabled';
+import { samplerFromEnv, spanLimitsFromEnv } from './sampling-from-env';
 import { TraceTreeExporter } from './trace-tree-exporter';
 
 /** Resource attribute key of the service name (OpenTelemetry semantic conventions). */
@@ -42,8 +43,9 @@ export interface CreateTracerProviderOptions {
    */
   spanProcessors?: SpanProcessor[];
   /**
-   * The sampler. Default: the SDK's, which reads `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`
-   * from `process.env`, else samples every root span and follows the parent's decision.
+   * The sampler. Default: the one `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG` in
+   * `process.env` name (`samplerFromEnv`), else `parentbased_always_on`: every root span
+   * sampled, children following the parent's decision.
    */
   sampler?: Sampler;
   /**
@@ -103,8 +105,10 @@ export interface CreateTracerProviderOptions {
  *   OTLP is chosen. If the one needed is missing, a `diag` error names it and spans are not
  *   exported over OTLP; there is deliberately no fallback to the tree exporter, which would
  *   write every trace into the stdout of a production service.
- * - Sampler, span limits and batch settings not given in `options` are read from `process.env`
- *   by the SDK (`OTEL_TRACES_SAMPLER`, `OTEL_SPAN_*_LIMIT`, `OTEL_BSP_*`).
+ * - Sampler and span limits not given in `options` are read from `process.env`
+ *   (`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`, `OTEL_SPAN_*_LIMIT`), as the 2.x SDK's
+ *   provider did itself and the 3.x one no longer does (`samplerFromEnv`, `spanLimitsFromEnv`);
+ *   batch settings from `OTEL_BSP_*` in `env` (`batchConfig`).
  * - `OTEL_SDK_DISABLED=true` (read from `options.env` too): a `DisabledTracerProvider`, whose
  *   tracers are the API's no-op tracer, whatever else is configured; no exporter is made.
  *   Propagation is not affected (the spec says so): a span started from an extracted context
@@ -166,9 +170,7 @@ function enabledConfig(given: CreateTracerProviderOptions): TracerConfig {
   const spanProcessors = spanProcessorsFrom(given.spanProcessors);
   const exporters = chosenExporters(given.exporter, env) ?? [new TraceTreeExporter({ baggage: baggageProcessorIn(spanProcessors) })];
   for (const exporter of exporters) spanProcessors.push(sdkLine().createBatchSpanProcessor(exporter, batchConfig(given.batch, env, 'createTracerProvider')));
-  const config: TracerConfig = { resource: createResource(given), spanProcessors };
-  if (given.sampler !== undefined) config.sampler = given.sampler;
-  return config;
+  return { resource: createResource(given), sampler: given.sampler ?? samplerFromEnv(process.env), spanLimits: spanLimitsFromEnv(process.env), spanProcessors };
 }
 
 /**
@@ -179,9 +181,12 @@ function enabledConfig(given: CreateTracerProviderOptions): TracerConfig {
  */
 function disabledConfig(options: CreateTracerProviderOptions): TracerConfig {
   logger.info(`createTracerConfig: ${SDK_DISABLED_VARIABLE}=true, so no span processor or exporter is configured`);
-  const config: TracerConfig = { resource: createResource(options), spanProcessors: [] };
-  if (options.sampler !== undefined) config.sampler = options.sampler;
-  return config;
+  return {
+    resource: createResource(options),
+    sampler: options.sampler ?? samplerFromEnv(process.env),
+    spanLimits: spanLimitsFromEnv(process.env),
+    spanProcessors: [],
+  };
 }
 
 /**

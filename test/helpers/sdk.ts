@@ -4,6 +4,12 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
+/**
+ * The OpenTelemetry JS SDK line this run tests: 3 in the compat run (scripts/test-compat.mjs sets
+ * `OTSHIM_SDK_LINE=3`), else 2. For the few assertions on what the SDK itself does differently.
+ */
+export const SDK_LINE: 2 | 3 = process.env.OTSHIM_SDK_LINE === '3' ? 3 : 2;
+
 /** A real OpenTelemetry SDK provider whose finished spans land in an in-memory exporter. */
 export interface TestSdk {
   provider: BasicTracerProvider;

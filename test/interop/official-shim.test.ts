@@ -18,7 +18,7 @@ import { LINK_REF_TYPE_ATTRIBUTE, SpanContextShim, SpanShim, TracerShim } from '
 import { captureDiag } from '../helpers/diag';
 import type { DiagCapture } from '../helpers/diag';
 import { RecordingSampler } from '../helpers/recording-sampler';
-import { createTestSdk, registerGlobals, resetGlobals } from '../helpers/sdk';
+import { SDK_LINE, createTestSdk, registerGlobals, resetGlobals } from '../helpers/sdk';
 import type { TestSdk } from '../helpers/sdk';
 
 /** The constructor as code written for the official shim calls it. */
@@ -366,8 +366,10 @@ describe('behaviour differences (official, then ours)', () => {
       const span = sdk.span('order');
       return { attributes: span.attributes, event: span.events[0].attributes };
     };
-    expect(run(OfficialTracerShim)).toEqual({ attributes: {}, event: { event: 'stock' } });
-    expect(diag.matching('Invalid attribute value set for key: order')).toHaveLength(1);
+    // The official shim hands the object to the SDK as it is: 2.x drops it with a warning, 3.x (whose
+    // span attributes take any value) keeps it as a map, which OTLP receivers may not display.
+    expect(run(OfficialTracerShim)).toEqual({ attributes: SDK_LINE === 3 ? { order: { id: 7 } } : {}, event: { event: 'stock' } });
+    expect(diag.matching('Invalid attribute value set for key: order')).toHaveLength(SDK_LINE === 3 ? 0 : 1);
     expect(run(TracerShim)).toEqual({ attributes: { order: '{"id":7}' }, event: { event: 'stock', item: '{"sku":"x1"}' } });
   });
 

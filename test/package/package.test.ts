@@ -13,7 +13,7 @@
  * by `npm ci` from the lock file need not hold: on a fresh clone it would go to the network.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -26,6 +26,8 @@ const CORE_PEERS = ['@opentelemetry/api', 'opentracing'];
 /** Every other peer dependency: the SDK packages ./jaeger and ./sdk build on. */
 const SDK_PEERS = Object.keys(MANIFEST.peerDependencies).filter((name) => !CORE_PEERS.includes(name));
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+/** The SDK 3.x compat project's node_modules, in the compat run (scripts/test-compat.mjs). */
+const COMPAT_MODULES = process.env.OTSHIM_COMPAT_MODULES;
 
 interface PackedFile {
   path: string;
@@ -39,7 +41,9 @@ let packed: PackedFile[];
 /** Runs a command; fails with its output when it exits non-zero. Returns stdout. */
 function run(command: string, args: string[], cwd: string): string {
   const env = { ...process.env };
+  // The consumer project resolves its packages itself: no search path, no compat-run redirect.
   delete env.NODE_PATH;
+  delete env.NODE_OPTIONS;
   const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} exited ${result.status ?? result.signal}\n${result.stdout}\n${result.stderr}`);
@@ -47,11 +51,19 @@ function run(command: string, args: string[], cwd: string): string {
   return result.stdout;
 }
 
+/**
+ * Links the peers into the consumer project: from the SDK 3.x compat project's packages in the
+ * compat run (`OTSHIM_COMPAT_MODULES`), else, and for what that lacks (`opentracing`), from
+ * this repository's. Peers neither has (the 2.x-only `sdk-trace-base` in the compat run) are
+ * left out, as a 3.x application would not have them.
+ */
 function linkPeers(names: string[]): void {
   for (const name of names) {
+    const from = [COMPAT_MODULES, join(ROOT, 'node_modules')].find((dir) => dir !== undefined && existsSync(join(dir, name)));
+    if (from === undefined || (COMPAT_MODULES !== undefined && name === '@opentelemetry/sdk-trace-base')) continue;
     const link = join(project, 'node_modules', name);
     mkdirSync(dirname(link), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules', name), link, 'junction');
+    symlinkSync(join(from, name), link, 'junction');
   }
 }
 
@@ -104,8 +116,19 @@ export function useCore(tracer: OtelTracer, options: TracerShimOptions): number 
   return withSpan(span, () => 1) + wrong.length + notAny.length;
 }
 `;
+/** The SDK line's provider and processor, under the names the consumer below uses. */
+const SDK_IMPORT =
+  COMPAT_MODULES === undefined
+    ? `import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';`
+    : `import { TracerProvider as BasicTracerProvider, SimpleSpanProcessor as SdkSimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+class SimpleSpanProcessor extends SdkSimpleSpanProcessor {
+  constructor(exporter: SpanExporter) {
+    super({ exporter });
+  }
+}`;
 const SDK_CONSUMER = `
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+${SDK_IMPORT}
 import * as opentracing from 'opentracing';
 import { TracerShim } from '${NAME}';
 import { JaegerTracer, initTracer, initTracerFromEnv } from '${NAME}/jaeger';
