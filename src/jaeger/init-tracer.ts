@@ -9,7 +9,7 @@ import { NOOP_PROPAGATOR, propagatorsFromEnv } from '../propagators/propagator-f
 import type { SpanExporter, SpanProcessor } from '../otel-sdk/types';
 import { MAX_TIMER_DELAY_MS } from '../time';
 import { batchConfig } from '../sdk/batch-config';
-import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from '../sdk/exporter-from-env';
+import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, otlpProtocol, tracesExporterNames } from '../sdk/exporter-from-env';
 import type { OtlpExporterConfig } from '../sdk/exporter-from-env';
 import { DisabledTracerProvider, SDK_DISABLED_VARIABLE, isSdkDisabled } from '../sdk/sdk-disabled';
 import { DEPRECATED_ENV, mergeEnv } from './configuration';
@@ -19,8 +19,9 @@ import { JaegerTracer } from './jaeger-tracer';
 import { LoggingSpanProcessor } from './logging-span-processor';
 import { createSampler } from './sampler-config';
 
-/** OTLP/HTTP port of a Jaeger (1.35+) or OpenTelemetry Collector host. */
+/** OTLP/HTTP and OTLP/gRPC ports of a Jaeger (1.35+) or OpenTelemetry Collector host. */
 const OTLP_HTTP_PORT = 4318;
+const OTLP_GRPC_PORT = 4317;
 
 /**
  * jaeger-client 3.19's `initTracer(config, options)`, on OpenTelemetry: returns a
@@ -179,7 +180,7 @@ export function createExporter(reporter: JaegerReporterConfig, env: Environment)
  */
 export function createOtlpExporter(reporter: JaegerReporterConfig, env: Environment): SpanExporter | undefined {
   const config: OtlpExporterConfig = {};
-  const url = hasOtlpEndpoint(env) ? undefined : otlpUrlFor(reporter);
+  const url = hasOtlpEndpoint(env) ? undefined : otlpUrlFor(reporter, otlpProtocol(env, 'http/json') === 'grpc');
   if (url !== undefined) config.url = url;
   if ((reporter.username || reporter.password) && !env.OTEL_EXPORTER_OTLP_TRACES_HEADERS && !env.OTEL_EXPORTER_OTLP_HEADERS) {
     config.headers = { Authorization: `Basic ${Buffer.from(`${reporter.username ?? ''}:${reporter.password ?? ''}`).toString('base64')}` };
@@ -189,19 +190,24 @@ export function createOtlpExporter(reporter: JaegerReporterConfig, env: Environm
   return createOtlpTraceExporter(env, 'http/json', config);
 }
 
-/** `http://jaeger:14268/api/traces` -> `http://jaeger:4318/v1/traces`; agent host `jaeger` -> the same. */
-export function otlpUrlFor(reporter: JaegerReporterConfig): string | undefined {
+/**
+ * `http://jaeger:14268/api/traces` -> `http://jaeger:4318/v1/traces`; agent host `jaeger` -> the
+ * same. With `grpc`, port 4317 and no path (`http://jaeger:4317`).
+ */
+export function otlpUrlFor(reporter: JaegerReporterConfig, grpc = false): string | undefined {
+  const port = grpc ? OTLP_GRPC_PORT : OTLP_HTTP_PORT;
+  const path = grpc ? '' : '/v1/traces';
   if (reporter.collectorEndpoint) {
     try {
       const url = new URL(reporter.collectorEndpoint);
-      return `${url.protocol}//${url.hostname.includes(':') && !url.hostname.startsWith('[') ? `[${url.hostname}]` : url.hostname}:${OTLP_HTTP_PORT}/v1/traces`;
+      return `${url.protocol}//${url.hostname.includes(':') && !url.hostname.startsWith('[') ? `[${url.hostname}]` : url.hostname}:${port}${path}`;
     } catch {
       logger.warn(`reporter.collectorEndpoint ${describeValue(reporter.collectorEndpoint)} is not a URL; the OTLP default endpoint is used`);
     }
   }
   if (reporter.agentHost) {
     const host = reporter.agentHost.includes(':') && !reporter.agentHost.startsWith('[') ? `[${reporter.agentHost}]` : reporter.agentHost;
-    return `http://${host}:${OTLP_HTTP_PORT}/v1/traces`;
+    return `http://${host}:${port}${path}`;
   }
   return undefined;
 }

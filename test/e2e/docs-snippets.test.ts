@@ -5,9 +5,10 @@ import { join } from 'node:path';
 /**
  * The guides promise runnable snippets: every ```js block of these documents is run as a program
  * with `node`, against the build in dist/ (`npm test` builds first), and must exit 0 without
- * writing to stderr; a ```text block right after it is what it must print.
+ * writing to stderr; a ```text block right after it is what it must print. A block marked
+ * ```js fragment (a part of a program, e.g. a request handler) is not run.
  */
-const DOCUMENTS = ['docs/context-interop.md'];
+const DOCUMENTS = ['README.md', 'docs/getting-started.md', 'docs/context-interop.md'];
 
 const root = join(__dirname, '../..');
 // Inside the package, so that `require('opentracing-otel-shim')` resolves to this package
@@ -64,4 +65,14 @@ describe('runnable snippets in the docs', () => {
       if (snippet.expected !== undefined) expect(result.stdout).toBe(snippet.expected);
     },
   );
+
+  it("should print the README usage snippet's trace, drawn as a tree on stdout", async () => {
+    const [usage] = snippetsOf('README.md');
+    const file = join(scratch, 'readme-usage.js');
+    writeFileSync(file, usage.code);
+    const result = await run(file);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^trace [0-9a-f]{32}\n/);
+    expect(result.stdout).toContain('checkout');
+  });
 });

@@ -751,6 +751,13 @@ describe('initTracer', () => {
       ])('should map %j to %s', (reporter, url) => {
         expect(otlpUrlFor(reporter)).toBe(url);
       });
+
+      it.each([
+        [{ collectorEndpoint: 'http://jaeger:14268/api/traces' }, 'http://jaeger:4317'],
+        [{ agentHost: '::1' }, 'http://[::1]:4317'],
+      ])('should map %j to %s for gRPC', (reporter, url) => {
+        expect(otlpUrlFor(reporter, true)).toBe(url);
+      });
     });
 
     describe('createExporter', () => {

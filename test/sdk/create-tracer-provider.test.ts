@@ -290,7 +290,11 @@ describe('createTracerProvider', () => {
       const config = createTracerConfig({ spanProcessors, env: { OTEL_TRACES_EXPORTER: 'console,otlp' } });
       await Promise.all(config.spanProcessors?.map((processor) => processor.shutdown()) ?? []);
 
-      expect(config.spanProcessors?.map((processor) => processor.constructor.name)).toEqual(['SimpleSpanProcessor', 'BatchSpanProcessor', 'BatchSpanProcessor']);
+      expect(config.spanProcessors?.map((processor) => processor.constructor.name)).toEqual([
+        'SimpleSpanProcessor',
+        'BatchSpanProcessor',
+        'BatchSpanProcessor',
+      ]);
       expect(config.spanProcessors?.[0]).toBe(spanProcessors[0]);
       expect(spanProcessors).toHaveLength(1);
     });
