@@ -46,6 +46,7 @@ interface FixtureReport {
 /** OTLP span flags: bit 8 says whether the parent's remoteness is known, bit 9 that it is remote. */
 const PARENT_IS_REMOTE = 0x300;
 const FIXTURE = join(__dirname, 'fixtures/otlp/traffic.js');
+const JAEGER_APP = join(__dirname, 'fixtures/otlp/jaeger-app.js');
 
 /**
  * A real OTLP/HTTP receiver (@elastic/mockotlpserver) on 127.0.0.1 and a free port, and the
@@ -190,14 +191,56 @@ describe('OpenTracing traffic through createTracerProvider to a real OTLP receiv
       }
     });
   });
+
+  describe.each([
+    ['http/json', 'application/json'],
+    ['grpc', undefined],
+  ])('initTracer with a typical jaeger-client config, over %s', (protocol, contentType) => {
+    it('should send the jaeger-client app as one trace, with its service name, tags and log', async () => {
+      const service = `jaeger-app-${protocol.replace('/', '-')}`;
+      const firstRequest = requests.length;
+      const child = await runFixture(
+        {
+          OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? `http://${server.grpcUrl.host}` : server.httpUrl.origin,
+          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          APP_SERVICE_NAME: service,
+        },
+        JAEGER_APP,
+      );
+      expect(child).toMatchObject({ code: 0, stderr: '' });
+      const ids = JSON.parse(child.stdout) as { traceId: string; parent: string; child: string };
+      const received = spans.filter((candidate) => candidate.service === service);
+
+      expect(
+        received.map(({ name, traceId, spanId, parentSpanId, kind }) => ({ name, traceId, spanId, parentSpanId: parentSpanId || undefined, kind })),
+      ).toEqual([
+        {
+          name: 'load cart',
+          traceId: ids.traceId.padStart(32, '0'),
+          spanId: ids.child.padStart(16, '0'),
+          parentSpanId: ids.parent.padStart(16, '0'),
+          kind: 'SPAN_KIND_INTERNAL',
+        },
+        { name: 'GET /cart', traceId: ids.traceId.padStart(32, '0'), spanId: ids.parent.padStart(16, '0'), parentSpanId: undefined, kind: 'SPAN_KIND_SERVER' },
+      ]);
+      // The receiver's gRPC decoding gives int64 values as strings ("3"), its HTTP decoding as numbers.
+      expect(Object.keys(received[0].attributes ?? {})).toEqual(['cart.items']);
+      expect(Number(received[0].attributes?.['cart.items'])).toBe(3);
+      expect(received[0].events).toEqual([expect.objectContaining({ name: 'cache.miss' })]);
+      expect(resources.filter((attributes) => attributes['service.name'] === service)).toEqual([expect.objectContaining({ 'app.version': '1.2.3' })]);
+      expect(requests.slice(firstRequest).map((request) => [request.path, request.contentType])).toEqual(
+        contentType === undefined ? [] : [['/v1/traces', contentType]],
+      );
+    });
+  });
 });
 
-/** Runs the traffic fixture with `env` as its only OTEL_* variables; resolves when it has exited. */
-function runFixture(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs a fixture (the traffic one by default) with `env` as its only OTEL_* variables; resolves when it has exited. */
+function runFixture(env: Record<string, string>, fixture = FIXTURE): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const childEnv: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('OTEL_')) childEnv[key] = value;
   Object.assign(childEnv, env);
-  const child = spawn(process.execPath, [FIXTURE], { cwd: resolve(__dirname, '../..'), env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [fixture], { cwd: resolve(__dirname, '../..'), env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
