@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+// The mock receiver ships no type declarations; these are the members the test uses.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { MockOtlpServer, normalizeTrace } = require('@elastic/mockotlpserver') as {
+  MockOtlpServer: new (options: Record<string, unknown>) => { start(): Promise<void>; close(): Promise<void>; httpUrl: URL };
+  normalizeTrace(request: unknown): { resourceSpans: Array<{ scopeSpans: Array<{ scope: { name: string }; spans: ReceivedSpan[] }> }> };
+};
+
+interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: string;
+  attributes?: Record<string, unknown>;
+}
+
+const APP = join(__dirname, 'fixtures/nodesdk/app.js');
+
+/**
+ * NodeSDK, `@opentelemetry/auto-instrumentations-node` and OpenTracing code through the shim in
+ * one real process, exporting over OTLP to a real receiver on 127.0.0.1: one HTTP request must
+ * give one trace, the OpenTracing span between the instrumented server span and the
+ * instrumented client call it makes. Runs on both SDK lines (npm test).
+ */
+describe('NodeSDK with auto-instrumentations and OpenTracing code through the shim', () => {
+  const spans: Array<ReceivedSpan & { scope: string }> = [];
+  let server: InstanceType<typeof MockOtlpServer>;
+
+  beforeAll(async () => {
+    server = new MockOtlpServer({
+      services: ['http'],
+      httpHostname: '127.0.0.1',
+      httpPort: 0,
+      logLevel: 'warn',
+      onTrace: (request: unknown) => {
+        for (const { scopeSpans } of normalizeTrace(request).resourceSpans) {
+          for (const { scope, spans: received } of scopeSpans) for (const span of received) spans.push({ ...span, scope: scope.name });
+        }
+      },
+    });
+    await server.start();
+  });
+
+  afterAll(() => server.close());
+
+  it('should give one trace for one request: client, server, the OpenTracing span, client, server', async () => {
+    const child = await run({
+      OTEL_EXPORTER_OTLP_ENDPOINT: server.httpUrl.origin,
+      OTEL_SERVICE_NAME: 'nodesdk-app',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+      OTEL_PROPAGATORS: 'tracecontext,baggage,jaeger',
+    });
+    expect(child).toMatchObject({ code: 0, stdout: 'done' });
+
+    expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
+    const [root, ...others] = spans.filter((span) => !span.parentSpanId);
+    expect(others).toEqual([]);
+    const chain: string[] = [];
+    for (let span: ReceivedSpan | undefined = root; span !== undefined; span = spans.find((candidate) => candidate.parentSpanId === span!.spanId)) {
+      chain.push(`${span.kind} ${span.name}`);
+    }
+    expect(chain).toEqual([
+      expect.stringMatching(/^SPAN_KIND_CLIENT GET/),
+      expect.stringMatching(/^SPAN_KIND_SERVER GET/),
+      'SPAN_KIND_INTERNAL reserve stock',
+      expect.stringMatching(/^SPAN_KIND_CLIENT GET/),
+      expect.stringMatching(/^SPAN_KIND_SERVER GET/),
+    ]);
+    expect(spans).toHaveLength(5);
+    expect(spans.find((span) => span.name === 'reserve stock')).toMatchObject({ scope: 'opentracing-shim', attributes: { 'order.id': 'o-1' } });
+  });
+});
+
+function run(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const childEnv: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('OTEL_')) childEnv[key] = value;
+  Object.assign(childEnv, env);
+  const child = spawn(process.execPath, [APP], { cwd: resolve(__dirname, '../..'), env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolvePromise, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
