@@ -13,7 +13,7 @@ interface MockOtlpServerModule {
     grpcPort: number;
     logLevel: string;
     onTrace: (request: unknown) => void;
-    onRequest: (request: { path: string; headers: Record<string, string | undefined> }) => void;
+    onRequest: (request: { path: string; headers?: Record<string, string | undefined> }) => void;
   }) => { start(): Promise<void>; close(): Promise<void>; httpUrl: URL; grpcUrl: URL };
   /** Turns a received OTLP/protobuf or OTLP/JSON request into one JSON shape: hex ids, enum names, attribute maps. */
   normalizeTrace(request: unknown): ExportRequest;
@@ -70,7 +70,8 @@ describe('OpenTracing traffic through createTracerProvider to a real OTLP receiv
       grpcHostname: '127.0.0.1',
       grpcPort: 0,
       logLevel: 'warn',
-      onRequest: (request) => requests.push({ path: request.path, contentType: request.headers['content-type'] }),
+      // gRPC requests come without HTTP headers; only OTLP/HTTP requests are recorded.
+      onRequest: (request) => request.headers && requests.push({ path: request.path, contentType: request.headers['content-type'] }),
       onTrace: (request) => {
         for (const { resource, scopeSpans } of normalizeTrace(request).resourceSpans) {
           resources.push(resource.attributes);
