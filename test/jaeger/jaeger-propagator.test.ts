@@ -316,8 +316,8 @@ describe('JaegerPropagator', () => {
       ['8', TraceFlags.NONE, 'jaeger-firehose=1'],
       ['9', TraceFlags.SAMPLED, 'jaeger-firehose=1'],
       ['B', TraceFlags.SAMPLED, 'jaeger-firehose=1,jaeger-debug=1'],
-      ['4', TraceFlags.NONE, undefined],
-      ['ff', TraceFlags.SAMPLED, 'jaeger-firehose=1,jaeger-debug=1'],
+      ['4', TraceFlags.NONE, 'jaeger-flags=4'],
+      ['ff', TraceFlags.SAMPLED, 'jaeger-flags=f4,jaeger-firehose=1,jaeger-debug=1'],
     ])('should map flags %s to trace flags %i and trace state %s', (flags, traceFlags, traceState) => {
       const extracted = trace.getSpanContext(extract(textMap, { 'uber-trace-id': `abc:def:0:${flags}` }));
       expect(extracted?.traceFlags).toBe(traceFlags);
