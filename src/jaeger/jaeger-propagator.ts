@@ -19,7 +19,7 @@ import {
 } from './constants';
 import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized, limitEntries, utf8Length } from '../limits';
 import type { BaggageEntries } from '../span-context-shim';
-import { addBaggageItem, normalizeBaggageKey } from './baggage-key';
+import { addBaggageItem, mayNeedNormalizing, normalizeBaggageKey } from './baggage-key';
 import type { BaggageItems } from './baggage-key';
 
 // `uber-trace-id` as jaeger-client writes it: lower-case hex trace id, span id, parent span id,
@@ -162,8 +162,8 @@ export class JaegerPropagator implements TextMapPropagator {
   _write(traceHeader: string | undefined, entries: BaggageEntries | undefined, carrier: unknown, setter: TextMapSetter): void {
     if (traceHeader !== undefined) setter.set(carrier, this._contextKey, traceHeader);
     if (entries === undefined || entries.length === 0) return;
-    // Only several items can repeat a key under the key rule.
-    const written = entries.length > 1 ? new Set<string>() : undefined;
+    // Only several items, one of them not spelt normalised, can be one item under the key rule.
+    const written = entries.length > 1 && entries.some(([key]) => mayNeedNormalizing(key)) ? new Set<string>() : undefined;
     let items = 0;
     let bytes = 0;
     let dropped = 0;

@@ -656,11 +656,14 @@ function b3Carrier(items: number, valid = true): Record<string, string> {
 describe('JaegerTracer with hostile input (issue 14)', () => {
   describe('a custom extractor result', () => {
     it('should cost time linear in its baggage items (N vs 4N)', () => {
-      tracer.registerExtractor(ZIPKIN, new jaeger.ZipkinB3TextMapCodec({ urlEncoding: true }));
-      const carriers = new Map([300, 1200].map((size) => [size, b3Carrier(size)]));
+      // The codec's own parsing grows faster than linearly in jaeger-client, so the results are
+      // made first and only their conversion is timed.
+      const codec = new jaeger.ZipkinB3TextMapCodec({ urlEncoding: true });
+      const results = new Map([300, 1200].map((size) => [size, codec.extract(b3Carrier(size))]));
+      tracer.registerExtractor(ZIPKIN, { extract: (size) => results.get(size as number) });
 
       // Linear work grows 4 times, the item-by-item copy of each baggage grew 16 times.
-      expect(growth((size) => tracer.extract(ZIPKIN, carriers.get(size)), 300)).toBeLessThan(8);
+      expect(growth((size) => tracer.extract(ZIPKIN, size), 300)).toBeLessThan(8);
     });
 
     it('should keep at most 180 items and 8192 bytes of its baggage, with a warning', () => {
