@@ -269,6 +269,28 @@ describe('differences that remain', () => {
     expect(results['./jaeger']).toEqual(['uberctx-tenant']);
   });
 
+  it('a custom extractor or injector that throws: jaeger-client lets it reach the caller, ./jaeger reports it and gives null', () => {
+    const results = onBoth((library) => {
+      const tracer = tracerOf(library, 1);
+      const broken: Codec = {
+        inject: () => {
+          throw new Error('codec broke');
+        },
+        extract: () => {
+          throw new Error('codec broke');
+        },
+      };
+      tracer.registerInjector('broken', broken);
+      tracer.registerExtractor('broken', broken);
+      const span = tracer.startSpan('op');
+      span.finish();
+      return { inject: throws(() => tracer.inject(span, 'broken', {})), extract: throws(() => tracer.extract('broken', {})) };
+    });
+
+    expect(results['jaeger-client']).toEqual({ inject: true, extract: true });
+    expect(results['./jaeger']).toEqual({ inject: false, extract: false });
+  });
+
   it('the debug flag without the sampled flag: jaeger-client keeps 2, ./jaeger reads it as sampled and debug (3)', () => {
     const results = onBoth(
       (library) =>
