@@ -33,7 +33,8 @@ export const JAEGER_DEBUG_FLAG = 0x2;
 
 /**
  * Bit of the `{flags}` field: a firehose trace, which the Jaeger backend stores without indexing
- * (jaeger-client `FIREHOSE_MASK`). Bit 0x4 is reserved by Jaeger and not carried.
+ * (jaeger-client `FIREHOSE_MASK`). Other bits (0x4, reserved by Jaeger, and 0x10 to 0x80) have no
+ * meaning here but are carried, see {@link JAEGER_FLAGS_TRACE_STATE_KEY}.
  */
 export const JAEGER_FIREHOSE_FLAG = 0x8;
 
@@ -53,6 +54,15 @@ export const JAEGER_DEBUG_TRACE_STATE_KEY = 'jaeger-debug';
  * quietly turn firehose traces into indexed ones. Only the value `1` counts as set.
  */
 export const JAEGER_FIREHOSE_TRACE_STATE_KEY = 'jaeger-firehose';
+
+/**
+ * TraceState entry holding the bits of the `{flags}` field other than sampled (0x1), debug (0x2)
+ * and firehose (0x8), as lower-case hex without leading zeros (`jaeger-flags=4` for
+ * `uber-trace-id` flags `5`); absent when there are none. jaeger-client keeps every bit it
+ * receives and passes them to children; the SDK passes a parent's TraceState to its children, so
+ * this entry does the same here.
+ */
+export const JAEGER_FLAGS_TRACE_STATE_KEY = 'jaeger-flags';
 
 /**
  * Context key of the Jaeger parent span id: the `{parent-span-id}` field of `uber-trace-id` has no

@@ -12,12 +12,15 @@ import {
   JAEGER_DEBUG_TRACE_STATE_KEY,
   JAEGER_FIREHOSE_FLAG,
   JAEGER_FIREHOSE_TRACE_STATE_KEY,
+  JAEGER_FLAGS_TRACE_STATE_KEY,
   JAEGER_PARENT_SPAN_ID_KEY,
   JAEGER_SAMPLED_FLAG,
   JAEGER_TRACE_HEADER,
 } from './constants';
-import { MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized, limitEntries } from '../limits';
+import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized, limitEntries, utf8Length } from '../limits';
 import type { BaggageEntries } from '../span-context-shim';
+import { addBaggageItem, mayNeedNormalizing, normalizeBaggageKey } from './baggage-key';
+import type { BaggageItems } from './baggage-key';
 
 // `uber-trace-id` as jaeger-client writes it: lower-case hex trace id, span id, parent span id,
 // flags. Other values are trimmed and lower-cased, then tested again.
@@ -27,6 +30,9 @@ const TRACE_HEADER = /^[0-9a-f]+:[0-9a-f]+:[0-9a-f]+:[0-9a-f]{1,2}$/;
 const ZEROS = '0'.repeat(32);
 // RFC 9110 section 5.6.2 `token`: what Node's `setHeader` and fetch's `Headers` accept as a name.
 const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/i;
+// The `{flags}` bits that have a meaning here; the others travel in `JAEGER_FLAGS_TRACE_STATE_KEY`.
+const KNOWN_FLAGS = JAEGER_SAMPLED_FLAG | JAEGER_DEBUG_FLAG | JAEGER_FIREHOSE_FLAG;
+const FLAGS_VALUE = /^[0-9a-f]{1,2}$/;
 
 /** Configuration of a {@link JaegerPropagator}; the names are jaeger-client's codec options. */
 export interface JaegerPropagatorOptions {
@@ -38,7 +44,9 @@ export interface JaegerPropagatorOptions {
   readonly urlEncoding?: boolean;
   /**
    * Carrier key of the span context; default `uber-trace-id`. Lower-cased like jaeger-client. A
-   * value that is not a string is reported through `diag` and replaced by the default.
+   * value that is not a string, or not an HTTP header name (an RFC 9110 token: no CR, LF, space,
+   * `:` and the like, which would split a header or make `setHeader` throw), is reported through
+   * `diag` and replaced by the default.
    */
   readonly contextKey?: string;
   /** Prefix of baggage keys, dash included; default `uberctx-`. Lower-cased and checked as `contextKey`. */
@@ -86,16 +94,20 @@ export function getJaegerParentSpanId(context: Context, spanId: string): string 
  * The span context travels under `uber-trace-id` as
  * `{trace-id}:{span-id}:{parent-span-id}:{flags}`: lower-case hex ids without leading zeros (a
  * 64-bit or a 128-bit trace id), parent `0` for a root, and the flags in minimal hex with bits
- * 0x1 sampled, 0x2 debug, 0x8 firehose (`0` unsampled, `1` sampled, `3` sampled and debug).
+ * 0x1 sampled, 0x2 debug, 0x8 firehose (`0` unsampled, `1` sampled, `3` sampled and debug);
+ * other bits are kept and passed on as jaeger-client does.
  * Baggage travels as one `uberctx-{key}` entry per item, its value URL-encoded in HTTP-header
  * mode. Extract also reads `jaeger-debug-id` and the `jaeger-baggage: k1=v1, k2=v2` header.
+ * Baggage keys follow `./jaeger`'s one key rule (`normalizeBaggageKey`): keys equal after it
+ * are one item, so `UserId` from a W3C `baggage` header and `userid` from an `uberctx-userid`
+ * header merge instead of doubling at each hop.
  *
  * The rules are those of jaeger-client's `TextMapCodec` (`src/propagators/text_map_codec.js`,
  * `src/span_context.js`); where it throws or accepts garbage this class is stricter and never
  * throws: malformed values are ignored, limits and drops are reported through `diag`.
- * OpenTelemetry has no slot for the debug and firehose flags or the parent span id; they live in
- * the TraceState (`jaeger-debug=1`, `jaeger-firehose=1`) and under context keys, see
- * `constants.ts`. `@opentelemetry/propagator-jaeger` is not used because its wire output differs.
+ * OpenTelemetry has no slot for the debug and firehose flags, the other flag bits or the parent
+ * span id; they live in the TraceState (`jaeger-debug=1`, `jaeger-firehose=1`, `jaeger-flags`)
+ * and under context keys, see `constants.ts`. `@opentelemetry/propagator-jaeger` is not used because its wire output differs.
  */
 export class JaegerPropagator implements TextMapPropagator {
   private readonly _urlEncoding: boolean;
@@ -107,6 +119,8 @@ export class JaegerPropagator implements TextMapPropagator {
    * built and checked once. At most `MAX_CACHED_NAMES` keys.
    */
   private readonly _headerNames = new Map<string, string | undefined>();
+  /** Kinds of warning already given: each is given once per propagator, not once per request. */
+  private readonly _warned = new Set<string>();
 
   constructor(options: JaegerPropagatorOptions = {}) {
     this._urlEncoding = options?.urlEncoding === true;
@@ -119,8 +133,12 @@ export class JaegerPropagator implements TextMapPropagator {
    * cannot be written safely are dropped with a `diag` warning: an empty key; in HTTP-header mode
    * a key that makes no valid header name or a value that is not well-formed UTF-16; in text-map
    * mode a key or value containing CR, LF or NUL (jaeger-client writes them raw, which lets a
-   * baggage value split an HTTP header). An exception from the setter ends the injection with a
-   * `diag` warning.
+   * baggage value split an HTTP header). At most `MAX_BAGGAGE_ITEMS` items and
+   * `MAX_BAGGAGE_BYTES` bytes of baggage are written, counted as UTF-8 over each item's key and
+   * value as written (URL-encoded in HTTP-header mode), the budget of a W3C `baggage` header:
+   * items past it are dropped whole, in order, with one `diag` warning; the span context is
+   * always written. Two items that are one under the key rule are written once (the first). An
+   * exception from the setter ends the injection with a `diag` warning.
    */
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     try {
@@ -143,8 +161,34 @@ export class JaegerPropagator implements TextMapPropagator {
    */
   _write(traceHeader: string | undefined, entries: BaggageEntries | undefined, carrier: unknown, setter: TextMapSetter): void {
     if (traceHeader !== undefined) setter.set(carrier, this._contextKey, traceHeader);
-    if (entries === undefined) return;
-    for (const [key, entry] of entries) this._writeItem(key, entry.value, carrier, setter);
+    if (entries === undefined || entries.length === 0) return;
+    // Only several items, one of them not spelt normalised, can be one item under the key rule.
+    const written = entries.length > 1 && entries.some(([key]) => mayNeedNormalizing(key)) ? new Set<string>() : undefined;
+    let items = 0;
+    let bytes = 0;
+    let dropped = 0;
+    for (const [key, entry] of entries) {
+      if (written !== undefined) {
+        const id = normalizeBaggageKey(key);
+        if (written.has(id)) continue;
+        written.add(id);
+      }
+      const item = this._item(key, entry.value);
+      if (item === undefined) continue;
+      if (items < MAX_BAGGAGE_ITEMS && bytes + item.bytes <= MAX_BAGGAGE_BYTES) {
+        setter.set(carrier, item.name, item.value);
+        items++;
+        bytes += item.bytes;
+      } else {
+        dropped++;
+      }
+    }
+    if (dropped > 0) {
+      this._warnOnce(
+        'inject limits',
+        `jaeger inject: dropped ${dropped} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes as written); further drops are not reported`,
+      );
+    }
   }
 
   /**
@@ -210,7 +254,7 @@ export class JaegerPropagator implements TextMapPropagator {
     }
     let received: ReceivedTraceHeader | undefined;
     let debugId: string | undefined;
-    let items: Map<string, string> | undefined;
+    let items: BaggageItems | undefined;
     for (const key of keys) {
       if (typeof key !== 'string') continue;
       // Same order of tests as jaeger-client, which matters when a custom prefix overlaps a name.
@@ -231,7 +275,7 @@ export class JaegerPropagator implements TextMapPropagator {
       } else if (lowerKey.startsWith(this._baggagePrefix)) {
         const value = readValue(getter, carrier, key, false);
         const itemKey = key.substring(this._baggagePrefix.length);
-        if (value !== undefined && itemKey !== '') (items ??= new Map()).set(itemKey, this._decode(value));
+        if (value !== undefined && itemKey !== '') addBaggageItem((items ??= new Map()), itemKey, this._decode(value));
       }
     }
     return { received, debugId, items: items !== undefined && items.size > 0 ? items : undefined };
@@ -247,18 +291,22 @@ export class JaegerPropagator implements TextMapPropagator {
     }
   }
 
-  /** Writes one baggage item; drops it with a warning when it cannot be written safely. */
-  private _writeItem(key: string, value: unknown, carrier: unknown, setter: TextMapSetter): void {
+  /**
+   * One baggage item as it is written (carrier key, value, and its size for the inject budget:
+   * UTF-8 bytes of the key and the written value); `undefined`, with a warning, when it cannot be
+   * written safely.
+   */
+  private _item(key: string, value: unknown): { name: string; value: string; bytes: number } | undefined {
     const text = toText(value);
     if (key === '' || text === undefined) {
       logger.warn('jaeger inject: dropped a baggage item with an empty key or a non-string value');
-      return;
+      return undefined;
     }
     if (this._urlEncoding) {
       const name = this._headerName(key);
       if (name === undefined) {
         logger.warn(`${dropped(key)}: not a valid HTTP header name`);
-        return;
+        return undefined;
       }
       let encoded: string;
       try {
@@ -266,19 +314,25 @@ export class JaegerPropagator implements TextMapPropagator {
       } catch {
         // encodeURIComponent throws on a lone surrogate; jaeger-client lets that escape.
         logger.warn(`${dropped(key)}: its value is not valid UTF-16`);
-        return;
+        return undefined;
       }
-      setter.set(carrier, name, encoded);
-      return;
+      // A header name and a URL-encoded value are ASCII: one byte per character.
+      return { name, value: encoded, bytes: key.length + encoded.length };
     }
     const name = this._baggagePrefix + key;
     if (breaksHeader(name) || breaksHeader(text)) {
       // Dropped rather than escaped: a text-map reader does not decode, so an escape would arrive
       // as a different value anyway, and indistinguishable from a value that contained it.
       logger.warn(`${dropped(key)}: CR, LF or NUL in key or value`);
-    } else {
-      setter.set(carrier, name, text);
+      return undefined;
     }
+    return { name, value: text, bytes: utf8Length(key) + utf8Length(text) };
+  }
+
+  private _warnOnce(kind: string, message: string): void {
+    if (this._warned.has(kind)) return;
+    this._warned.add(kind);
+    logger.warn(message);
   }
 
   /** The carrier key of baggage key `key` in HTTP-header mode, or `undefined` when it is no valid header name. */
@@ -305,18 +359,24 @@ export interface JaegerCarrierContent {
   readonly received: ReceivedTraceHeader | undefined;
   /** The `jaeger-debug-id` value, decoded. */
   readonly debugId: string | undefined;
-  /** Baggage items from `uberctx-*` and `jaeger-baggage`, decoded; `undefined` when none. */
-  readonly items: Map<string, string> | undefined;
+  /** Baggage items from `uberctx-*` and `jaeger-baggage`, decoded, under the key rule; `undefined` when none. */
+  readonly items: BaggageItems | undefined;
 }
 
 /**
  * A carrier key option, lower-cased. jaeger-client takes `options.x || default`, so an empty
- * string also means the default; it throws for a value that is not a string (`toLowerCase`).
+ * string also means the default; it throws for a value that is not a string (`toLowerCase`), and
+ * writes any string as a header name, CR, LF and spaces included, where Node's `setHeader` throws
+ * or the header splits. Here such a value is reported through `diag` and the default is used.
  */
 function carrierKeyOption(name: string, value: unknown, fallback: string): string {
   if (!value) return fallback;
-  if (typeof value === 'string') return value.toLowerCase();
-  logger.warn(`JaegerPropagator: ${name} must be a string, got ${describeValue(value)}; ${JSON.stringify(fallback)} is used`);
+  if (typeof value === 'string' && HTTP_TOKEN.test(value)) return value.toLowerCase();
+  const problem =
+    typeof value === 'string'
+      ? `must be an HTTP header name (letters, digits and !#$%&'*+-.^_\`|~), got ${JSON.stringify(value)}`
+      : `must be a string, got ${describeValue(value)}`;
+  logger.warn(`JaegerPropagator: ${name} ${problem}; ${JSON.stringify(fallback)} is used`);
   return fallback;
 }
 
@@ -352,15 +412,10 @@ function parseTraceHeader(value: string): ReceivedTraceHeader | undefined {
   const flagsHex = text.slice(end3 + 1);
 
   const flags = parseInt(flagsHex, 16);
-  const debug = (flags & JAEGER_DEBUG_FLAG) !== 0;
   // Debug means "record this trace"; without the sampled bit an OpenTelemetry parent-based
   // sampler would drop it, so debug implies sampled here (jaeger-client keeps `2` as is).
-  const sampled = debug || (flags & JAEGER_SAMPLED_FLAG) !== 0;
-  let traceState: TraceState | undefined;
-  if (debug) traceState = createTraceState().set(JAEGER_DEBUG_TRACE_STATE_KEY, '1');
-  if ((flags & JAEGER_FIREHOSE_FLAG) !== 0) {
-    traceState = (traceState ?? createTraceState()).set(JAEGER_FIREHOSE_TRACE_STATE_KEY, '1');
-  }
+  const sampled = (flags & (JAEGER_DEBUG_FLAG | JAEGER_SAMPLED_FLAG)) !== 0;
+  const traceState = withJaegerFlags(undefined, flags);
 
   const spanContext: SpanContext = {
     traceId,
@@ -377,13 +432,41 @@ function padHex(hex: string, width: number): string {
   return hex.length === width ? hex : ZEROS.slice(0, width - hex.length) + hex;
 }
 
+/**
+ * The jaeger-client `{flags}` of an OpenTelemetry span context: 0x1 from its sampled trace flag,
+ * 0x2 from `jaeger-debug=1`, 0x8 from `jaeger-firehose=1` and any other bits from
+ * `jaeger-flags` in its TraceState (see `constants.ts`); 0 to 0xff.
+ */
+export function jaegerFlags(spanContext: SpanContext): number {
+  const { traceState } = spanContext;
+  let flags = (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0 ? JAEGER_SAMPLED_FLAG : 0;
+  if (traceState === undefined) return flags;
+  if (traceState.get(JAEGER_DEBUG_TRACE_STATE_KEY) === '1') flags |= JAEGER_DEBUG_FLAG;
+  if (traceState.get(JAEGER_FIREHOSE_TRACE_STATE_KEY) === '1') flags |= JAEGER_FIREHOSE_FLAG;
+  const other = traceState.get(JAEGER_FLAGS_TRACE_STATE_KEY);
+  if (other !== undefined && FLAGS_VALUE.test(other)) flags |= parseInt(other, 16) & ~KNOWN_FLAGS;
+  return flags;
+}
+
+/**
+ * `traceState` (none: a new one, when needed) with the bits of jaeger-client `flags` that
+ * OpenTelemetry's trace flags cannot hold: debug, firehose and any bit this package gives no
+ * meaning to (jaeger-client keeps every bit and passes it to children; so does the SDK with a
+ * parent's TraceState). The sampled bit is the caller's to set in the trace flags. `undefined`
+ * when `traceState` is `undefined` and none of these bits is set.
+ */
+export function withJaegerFlags(traceState: TraceState | undefined, flags: number): TraceState | undefined {
+  let result = traceState;
+  if ((flags & JAEGER_DEBUG_FLAG) !== 0) result = (result ?? createTraceState()).set(JAEGER_DEBUG_TRACE_STATE_KEY, '1');
+  if ((flags & JAEGER_FIREHOSE_FLAG) !== 0) result = (result ?? createTraceState()).set(JAEGER_FIREHOSE_TRACE_STATE_KEY, '1');
+  const other = flags & 0xff & ~KNOWN_FLAGS;
+  if (other !== 0) result = (result ?? createTraceState()).set(JAEGER_FLAGS_TRACE_STATE_KEY, other.toString(16));
+  return result;
+}
+
 /** Writes the span context like jaeger-client's `SpanContext.toString()`. */
 export function formatTraceHeader(spanContext: SpanContext, parentSpanId: string | undefined): string {
-  const { traceState } = spanContext;
-  let flags = 0;
-  if ((spanContext.traceFlags & TraceFlags.SAMPLED) !== 0) flags |= JAEGER_SAMPLED_FLAG;
-  if (traceState?.get(JAEGER_DEBUG_TRACE_STATE_KEY) === '1') flags |= JAEGER_DEBUG_FLAG;
-  if (traceState?.get(JAEGER_FIREHOSE_TRACE_STATE_KEY) === '1') flags |= JAEGER_FIREHOSE_FLAG;
+  const flags = jaegerFlags(spanContext);
   const traceId = stripLeadingZeros(spanContext.traceId);
   const spanId = stripLeadingZeros(spanContext.spanId);
   const parent = parentSpanId === undefined ? '0' : stripLeadingZeros(parentSpanId);
@@ -403,10 +486,10 @@ export function stripLeadingZeros(id: string): string {
  * `=`; a pair without exactly one `=` is dropped. Key and value are not trimmed around the `=`
  * (`a = 1` gives key `a ` and value ` 1`), as in jaeger-client. Empty keys are dropped.
  */
-function parseCommaSeparatedBaggage(items: Map<string, string>, value: string): void {
+function parseCommaSeparatedBaggage(items: BaggageItems, value: string): void {
   for (const pair of value.split(',')) {
     const keyValue = pair.trim().split('=');
-    if (keyValue.length === 2 && keyValue[0] !== '') items.set(keyValue[0], keyValue[1]);
+    if (keyValue.length === 2 && keyValue[0] !== '') addBaggageItem(items, keyValue[0], keyValue[1]);
   }
 }
 
@@ -448,19 +531,32 @@ function toText(value: unknown): string | undefined {
 }
 
 /**
- * `existing` with `items` added (an item replaces an entry of the same key, in its place), within
- * the extract limits (`limitEntries`, which drops the last entries first).
+ * `existing` (what an earlier propagator, such as W3C baggage, extracted) with `items` added under
+ * the key rule: an item replaces the value of the entry it names, which keeps its key and place
+ * (W3C `baggage` keeps the case of a key, an HTTP hop does not keep it in a header name); entries
+ * of `existing` that the rule makes one are merged the same way. Within the extract limits
+ * (`limitEntries`, which drops the last entries first).
  */
-function mergeBaggage(existing: Baggage | undefined, items: Map<string, string>): Baggage {
-  const merged = new Map<string, BaggageEntry>(existing?.getAllEntries());
-  for (const [key, value] of items) merged.set(key, { value });
+function mergeBaggage(existing: Baggage | undefined, items: BaggageItems): Baggage {
+  const merged = new Map<string, readonly [string, BaggageEntry]>();
+  if (existing !== undefined) {
+    for (const [key, entry] of existing.getAllEntries()) {
+      const id = normalizeBaggageKey(key);
+      const known = merged.get(id);
+      merged.set(id, [known === undefined ? key : known[0], entry]);
+    }
+  }
+  for (const [id, [key, value]] of items) {
+    const known = merged.get(id);
+    merged.set(id, [known === undefined ? key : known[0], { value }]);
+  }
   // `Object.fromEntries` defines properties, so a received key like `__proto__` stays an entry.
-  return propagation.createBaggage(Object.fromEntries(limitEntries([...merged], 'jaeger extract')));
+  return propagation.createBaggage(Object.fromEntries(limitEntries([...merged.values()], 'jaeger extract')));
 }
 
 /** Received baggage items as baggage entries, in order. */
-export function itemEntries(items: Map<string, string>): Array<[string, BaggageEntry]> {
+export function itemEntries(items: BaggageItems): Array<[string, BaggageEntry]> {
   const entries: Array<[string, BaggageEntry]> = [];
-  for (const [key, value] of items) entries.push([key, { value }]);
+  for (const [key, value] of items.values()) entries.push([key, { value }]);
   return entries;
 }

@@ -2,8 +2,8 @@ import { TraceFlags } from '@opentelemetry/api';
 import type { Baggage, SpanContext } from '@opentelemetry/api';
 import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
 import type { SpanContextSource } from '../span-context-shim';
-import { JAEGER_DEBUG_FLAG, JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_FLAG, JAEGER_FIREHOSE_TRACE_STATE_KEY, JAEGER_SAMPLED_FLAG } from './constants';
-import { formatTraceHeader, stripLeadingZeros } from './jaeger-propagator';
+import { JAEGER_DEBUG_TRACE_STATE_KEY } from './constants';
+import { formatTraceHeader, jaegerFlags, stripLeadingZeros } from './jaeger-propagator';
 
 /**
  * The span context of a `JaegerTracer`: a `SpanContextShim` that also answers the questions
@@ -51,10 +51,12 @@ export class JaegerSpanContext extends SpanContextShim {
     return this.getSpanContext().traceState?.get(JAEGER_DEBUG_TRACE_STATE_KEY) === '1';
   }
 
-  /** Jaeger flags: 0x1 sampled, 0x2 debug, 0x8 firehose (`jaeger-firehose=1` in the trace state). */
+  /**
+   * Jaeger flags: 0x1 sampled, 0x2 debug, 0x8 firehose (`jaeger-firehose=1` in the trace state),
+   * and any other bit received (`jaeger-flags` in the trace state), as jaeger-client keeps them.
+   */
   get flags(): number {
-    const firehose = this.getSpanContext().traceState?.get(JAEGER_FIREHOSE_TRACE_STATE_KEY) === '1';
-    return (this.isSampled() ? JAEGER_SAMPLED_FLAG : 0) | (this.isDebug() ? JAEGER_DEBUG_FLAG : 0) | (firehose ? JAEGER_FIREHOSE_FLAG : 0);
+    return jaegerFlags(this.getSpanContext());
   }
 
   /** Trace id, lower-case hex without leading zeros (`0` for an invalid context). */

@@ -1,18 +1,22 @@
-import type { Baggage, SpanContext } from '@opentelemetry/api';
+import type { Baggage, BaggageEntry, SpanContext } from '@opentelemetry/api';
 import { SpanShim } from '../span-shim';
 import type { SpanContextShim } from '../span-context-shim';
 import { JaegerSpanContext } from './jaeger-span-context';
+import { findBaggageItem, normalizeBaggageKey } from './baggage-key';
 
 /** jaeger-client's default baggage restriction: values longer than this are truncated. */
 export const MAX_BAGGAGE_VALUE_LENGTH = 2048;
 
 /**
  * The span of a `JaegerTracer`: a `SpanShim` whose contexts are `JaegerSpanContext`s and whose
- * baggage keys and values follow jaeger-client (src/span.js, src/baggage/): keys are lower-cased
- * with `_` turned into `-` (`User_ID` -> `user-id`), on set and on get; values longer than 2048
- * characters are truncated (jaeger-client's DefaultBaggageRestrictionManager), never between the
- * two halves of a surrogate pair: a lone surrogate cannot be URL-encoded, so the item would be
- * dropped on inject.
+ * baggage follows jaeger-client (src/span.js, src/baggage/) and `./jaeger`'s one key rule
+ * (`normalizeBaggageKey`): `getBaggageItem` finds an item under any spelling that normalises to
+ * the same key (`UserId`, `userid` and `USER_ID`... are one item whichever format brought it);
+ * `setBaggageItem` replaces the value of the item the key names, keeping its spelling, or adds
+ * a new item under the normalised key (`User_ID` -> `user-id`), as jaeger-client writes it.
+ * Values longer than 2048 characters are truncated (jaeger-client's
+ * DefaultBaggageRestrictionManager), never between the two halves of a surrogate pair: a lone
+ * surrogate cannot be URL-encoded, so the item would be dropped on inject.
  */
 export class JaegerSpan extends SpanShim {
   private _parentSpanId: string | undefined;
@@ -29,18 +33,22 @@ export class JaegerSpan extends SpanShim {
   }
 
   protected override _setBaggageItem(key: string, value: string): void {
-    super._setBaggageItem(normalizeBaggageKey(key), typeof value === 'string' ? truncate(value) : value);
+    const known = typeof key === 'string' ? this._findBaggageItem(key) : undefined;
+    super._setBaggageItem(known?.[0] ?? normalizeBaggageKey(key), typeof value === 'string' ? truncate(value) : value);
   }
 
   protected override _getBaggageItem(key: string): string | undefined {
-    return super._getBaggageItem(normalizeBaggageKey(key));
+    if (typeof key !== 'string') return super._getBaggageItem(key);
+    // The usual case, an item stored under its normalised key, without listing the baggage.
+    return super._getBaggageItem(normalizeBaggageKey(key)) ?? this._findBaggageItem(key)?.[1].value;
+  }
+
+  private _findBaggageItem(key: string): readonly [string, BaggageEntry] | undefined {
+    return findBaggageItem(this._context()._baggageEntries(), key);
   }
 }
 
-/** jaeger-client's `_normalizeBaggageKey`: lower case, `_` -> `-`. Non-strings pass unchanged. */
-export function normalizeBaggageKey(key: unknown): string {
-  return typeof key === 'string' ? key.replace(/_/g, '-').toLowerCase() : (key as string);
-}
+export { normalizeBaggageKey };
 
 /** The first 2048 characters, or 2047 when the 2048th is the first half of a surrogate pair. */
 function truncate(value: string): string {

@@ -1,19 +1,19 @@
-import { INVALID_SPAN_CONTEXT, TraceFlags, createTraceState, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { Context, TextMapPropagator, TextMapSetter, Tracer, TracerProvider } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, TraceFlags, isSpanContextValid, trace } from '@opentelemetry/api';
+import type { BaggageEntry, Context, SpanContext, TextMapPropagator, TextMapSetter, Tracer, TracerProvider } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
-import { describeValue } from '../attributes';
+import { describeValue, readEntries } from '../attributes';
 import { isTextMapCarrier, textMapGetter } from '../carrier';
-import { toOtelSpanId } from '../hex-ids';
+import { toOtelSpanId, toOtelTraceId } from '../hex-ids';
+import { breaksHeader, limitEntries } from '../limits';
 import { describeError, logger } from '../logger';
 import { resolveSpanContext } from '../references';
-import type { SpanContextShim } from '../span-context-shim';
-import { EMPTY_BAGGAGE } from '../span-context-shim';
+import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
+import type { BaggageEntries } from '../span-context-shim';
 import type { SpanShim, SpanStart } from '../span-shim';
 import { TracerShim } from '../tracer-shim';
 import type { TracerShimOptions } from '../tracer-shim';
-import { JAEGER_DEBUG_ID_HEADER, JAEGER_DEBUG_ID_KEY, JAEGER_DEBUG_TRACE_STATE_KEY } from './constants';
-import { limitEntries } from '../limits';
-import { JaegerPropagator, formatTraceHeader, getJaegerParentSpanId, itemEntries, setJaegerParentSpanId } from './jaeger-propagator';
+import { JAEGER_DEBUG_FLAG, JAEGER_DEBUG_ID_HEADER, JAEGER_DEBUG_ID_KEY, JAEGER_SAMPLED_FLAG } from './constants';
+import { JaegerPropagator, formatTraceHeader, getJaegerParentSpanId, itemEntries, setJaegerParentSpanId, withJaegerFlags } from './jaeger-propagator';
 import { JaegerSpan } from './jaeger-span';
 import { JaegerSpanContext } from './jaeger-span-context';
 
@@ -47,9 +47,16 @@ export interface JaegerTracerOptions extends TracerShimOptions {
  * root span tagged `jaeger-debug-id=<value>`, which the `JaegerSampler` samples as a debug trace
  * (subject to its throttling and opt-out).
  *
- * Unlike jaeger-client, an unknown format does not throw (a `diag` warning instead) and a custom
- * injector or extractor that throws is caught and reported. Once `close()` was called, spans
- * no longer record (see `close`).
+ * As in jaeger-client, `extract` of FORMAT_TEXT_MAP or FORMAT_HTTP_HEADERS never returns null:
+ * a carrier with nothing in it gives an empty span context (invalid, no baggage), which as a
+ * parent counts as none; given both `childOf` and ChildOf references, `childOf` is the parent;
+ * every `uber-trace-id` flag bit is kept and passed to children.
+ *
+ * Unlike jaeger-client, an unknown format does not throw (a `diag` warning instead), a custom
+ * injector or extractor that throws is caught and reported, what a custom extractor returns is
+ * held to the baggage limits of docs/security.md, and a custom injector cannot write a field
+ * with CR, LF or NUL into a plain-object or Map carrier. Once `close()` was called, spans no
+ * longer record (see `close`). The differences are listed in docs/migrating-from-jaeger-client.md.
  */
 export class JaegerTracer extends TracerShim {
   private readonly _provider: ClosableTracerProvider | undefined;
@@ -106,7 +113,11 @@ export class JaegerTracer extends TracerShim {
 
   /**
    * Registers an injector for `format` (jaeger-client API); it replaces the built-in handling of
-   * that format. It is called with a `JaegerSpanContext` and the carrier.
+   * that format. It is called with a `JaegerSpanContext` and the carrier. When the carrier is a
+   * plain object or a `Map`, a field the injector writes whose name or (string) value contains
+   * CR, LF or NUL is not kept (one `diag` warning per tracer and format), the rule of
+   * docs/security.md for every inject: code such as express-opentracing copies every field into
+   * `res.setHeader`, which throws on such a value. Other carriers are the injector's own business.
    */
   registerInjector(format: string, injector: JaegerInjector): void {
     if (!hasMethod(injector, 'inject')) {
@@ -118,8 +129,13 @@ export class JaegerTracer extends TracerShim {
 
   /**
    * Registers an extractor for `format` (jaeger-client API); it replaces the built-in handling
-   * of that format. What it returns is used as the extracted span context (a jaeger-client
-   * SpanContext works: its ids are read through `toTraceId()`/`toSpanId()`).
+   * of that format. What it returns is used as the extracted span context, as in jaeger-client:
+   * a jaeger-client SpanContext (its `ZipkinB3TextMapCodec` returns one) becomes a
+   * `JaegerSpanContext` with its ids (`toTraceId()`/`toSpanId()`), parent id, every flag bit,
+   * `debugId` and baggage, also when it has no valid ids (a baggage-only or `jaeger-debug-id`-only
+   * carrier), with the baggage held to `MAX_BAGGAGE_ITEMS` / `MAX_BAGGAGE_BYTES` in one pass;
+   * null and undefined give null; anything else that is no span context gives null with a
+   * `diag` warning.
    */
   registerExtractor(format: string, extractor: JaegerExtractor): void {
     if (!hasMethod(extractor, 'extract')) {
@@ -130,7 +146,7 @@ export class JaegerTracer extends TracerShim {
   }
 
   protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
-    return super._startSpan(name, withDebugIdTag(fields));
+    return super._startSpan(name, jaegerSpanOptions(fields));
   }
 
   protected override _newSpan(start: SpanStart, tags: unknown): SpanShim {
@@ -163,29 +179,24 @@ export class JaegerTracer extends TracerShim {
     try {
       const resolved = resolveSpanContext(spanContext);
       if (resolved === undefined) return;
-      injector.inject(toJaegerSpanContext(resolved), carrier);
+      const removed = injectGuarded(injector, toJaegerSpanContext(resolved), carrier);
+      if (removed > 0) this._warn(`custom injector for ${describeValue(format)} wrote fields with CR, LF or NUL in the name or value; they were removed`);
     } catch (error) {
       logger.warn(`custom injector for ${describeValue(format)} failed: ${describeError(error)}`);
     }
   }
 
-  /** Custom extractors first; a `JaegerPropagator` alone is read straight into a `JaegerSpanContext` (see `_inject`). */
+  /**
+   * Custom extractors first; a `JaegerPropagator` alone is read straight into a
+   * `JaegerSpanContext` (see `_inject`). A text format never gives null (jaeger-client).
+   */
   protected override _extract(format: string, carrier: unknown): SpanContextShim | null {
     const extractor = this._extractors.get(format);
-    if (extractor === undefined) {
-      const jaeger = this._jaegerPropagator(format);
-      if (jaeger === undefined || !isTextMapCarrier(carrier)) return super._extract(format, carrier);
-      return extractJaeger(jaeger, carrier);
-    }
-    try {
-      const extracted = extractor.extract(carrier);
-      if (extracted === null || extracted === undefined) return null;
-      const resolved = resolveSpanContext(extracted);
-      return resolved === undefined ? null : toJaegerSpanContext(resolved, true, extracted);
-    } catch (error) {
-      logger.warn(`custom extractor for ${describeValue(format)} failed: ${describeError(error)}`);
-      return null;
-    }
+    if (extractor !== undefined) return extractCustom(extractor, format, carrier);
+    const jaeger = this._jaegerPropagator(format);
+    const extracted = jaeger !== undefined && isTextMapCarrier(carrier) ? extractJaeger(jaeger, carrier) : super._extract(format, carrier);
+    if (extracted !== null || (format !== opentracing.FORMAT_TEXT_MAP && format !== opentracing.FORMAT_HTTP_HEADERS)) return extracted;
+    return new JaegerSpanContext(REMOTE_INVALID_SPAN_CONTEXT);
   }
 
   /** Adds the span's parent id, which the JaegerPropagator writes into `uber-trace-id`. */
@@ -296,52 +307,241 @@ function extractJaeger(propagator: JaegerPropagator, carrier: Record<string, unk
 }
 
 /**
- * jaeger-client (src/tracer.js startSpan): a parent that carries only a debug id starts a new,
- * debug-sampled trace tagged with the id; the tag lets the JaegerSampler see it. `fields`
- * unchanged when there is no such parent, or when the references or tags cannot be read (a
+ * The options as jaeger-client 3.19 reads them (src/tracer.js startSpan), for the core's
+ * `_startSpan`:
+ * - given both `childOf` and ChildOf references, `childOf` is the parent (the core, following the
+ *   OpenTelemetry spec, takes the first ChildOf): it goes first among the references;
+ * - an empty span context (what `extract` gives for a carrier with nothing in it) counts as no
+ *   parent, so the implicit parent (the active OpenTelemetry span) still applies, as it did when
+ *   `extract` returned null;
+ * - a parent that carries only a debug id starts a new, debug-sampled trace tagged with the id;
+ *   the tag lets the JaegerSampler see it.
+ * `fields` unchanged when nothing applies, or when the references or tags cannot be read (a
  * throwing getter, a Proxy): the core reads them again, and reports what is wrong with them.
  */
-function withDebugIdTag(fields: opentracing.SpanOptions): opentracing.SpanOptions {
+function jaegerSpanOptions(fields: opentracing.SpanOptions): opentracing.SpanOptions {
   try {
-    const debugId = debugIdOnlyReference(fields.references, fields.childOf);
-    if (debugId === undefined) return fields;
-    return { ...fields, tags: { ...(fields.tags ?? {}), [JAEGER_DEBUG_ID_HEADER]: debugId } };
+    const { references } = fields;
+    let childOf: unknown = fields.childOf;
+    // The usual call, `{ childOf: span }` or `{ childOf: extracted }`, costs two tests.
+    if ((references === undefined || references === null) && !(childOf instanceof JaegerSpanContext)) return fields;
+    let changed = false;
+    if (isEmptyContext(childOf)) {
+      childOf = undefined;
+      changed = true;
+    }
+    let debugId = isDebugIdOnly(childOf) ? childOf.debugId : undefined;
+    let kept = references;
+    if (Array.isArray(references)) {
+      let hasChildOf = false;
+      const readable: opentracing.Reference[] = [];
+      for (const reference of references as unknown[]) {
+        const { context, type } = readReference(reference);
+        if (isEmptyContext(context)) continue;
+        if (debugId === undefined && isDebugIdOnly(context)) debugId = context.debugId;
+        hasChildOf ||= type === opentracing.REFERENCE_CHILD_OF;
+        readable.push(reference as opentracing.Reference);
+      }
+      if (readable.length !== references.length) {
+        kept = readable;
+        changed = true;
+      }
+      if (hasChildOf && childOf !== undefined && childOf !== null) {
+        kept = [opentracing.childOf(childOf as opentracing.SpanContext), ...readable];
+        childOf = undefined;
+        changed = true;
+      }
+    }
+    if (debugId !== undefined)
+      return { ...fields, childOf: childOf as opentracing.SpanContext, references: kept, tags: { ...(fields.tags ?? {}), [JAEGER_DEBUG_ID_HEADER]: debugId } };
+    return changed ? { ...fields, childOf: childOf as opentracing.SpanContext, references: kept } : fields;
   } catch {
     return fields;
   }
 }
 
-/** The debug id of a reference (or `childOf`) whose context carries nothing but `jaeger-debug-id`. */
-function debugIdOnlyReference(references: opentracing.Reference[] | undefined, childOf: unknown): string | undefined {
-  if (isDebugIdOnly(childOf)) return childOf.debugId;
-  if (!Array.isArray(references)) return undefined;
-  for (const reference of references) {
-    const context: unknown = typeof reference?.referencedContext === 'function' ? reference.referencedContext() : undefined;
-    if (isDebugIdOnly(context)) return context.debugId;
-  }
-  return undefined;
+/** A reference's context and type, duck-typed as the core reads them; empty when unreadable. */
+function readReference(reference: unknown): { context?: unknown; type?: unknown } {
+  const { referencedContext, type } = (reference ?? {}) as Partial<opentracing.Reference>;
+  return {
+    context: typeof referencedContext === 'function' ? referencedContext.call(reference) : undefined,
+    type: typeof type === 'function' ? type.call(reference) : undefined,
+  };
 }
 
 function isDebugIdOnly(context: unknown): context is JaegerSpanContext & { debugId: string } {
   return context instanceof JaegerSpanContext && context.debugId !== undefined && !context.isValid();
 }
 
-/**
- * `context` as a `JaegerSpanContext`. `source`, what a custom extractor returned, may be a
- * jaeger-client SpanContext (its ZipkinB3TextMapCodec returns one): its debug flag and parent id,
- * which the core's reading of foreign contexts does not keep, are kept here.
- */
-function toJaegerSpanContext(context: SpanContextShim, remote = false, source?: unknown): JaegerSpanContext {
+/** Whether `context` is a span context with nothing in it: no valid ids, no debug id, no baggage. */
+function isEmptyContext(context: unknown): boolean {
+  return context instanceof JaegerSpanContext && context.debugId === undefined && !context.isValid() && context._baggageEntries().length === 0;
+}
+
+/** `context` as a `JaegerSpanContext`, for a custom injector. */
+function toJaegerSpanContext(context: SpanContextShim): JaegerSpanContext {
   if (context instanceof JaegerSpanContext) return context;
-  let spanContext = context.getSpanContext();
-  if (remote && !spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
-  const foreign = (source ?? {}) as { isDebug?: unknown; parentIdStr?: unknown };
-  if (typeof foreign.isDebug === 'function' && foreign.isDebug() === true) {
-    // Debug implies sampled, as in the Jaeger propagator.
-    const traceState = (spanContext.traceState ?? createTraceState()).set(JAEGER_DEBUG_TRACE_STATE_KEY, '1');
-    spanContext = { ...spanContext, traceFlags: spanContext.traceFlags | TraceFlags.SAMPLED, traceState };
+  return new JaegerSpanContext(context.getSpanContext(), context.getBaggage());
+}
+
+/**
+ * `JaegerTracer._extract` with a custom extractor: what it returns, as a `JaegerSpanContext` (see
+ * `registerExtractor`). Never throws: an extractor that throws gives null with a warning.
+ */
+function extractCustom(extractor: JaegerExtractor, format: string, carrier: unknown): JaegerSpanContext | null {
+  try {
+    const extracted = extractor.extract(carrier);
+    if (extracted === null || extracted === undefined) return null;
+    if (extracted instanceof SpanContextShim) return fromShim(extracted);
+    if (hasMethod(extracted, 'toTraceId') && hasMethod(extracted, 'toSpanId') && !hasMethod(extracted, 'getSpanContext')) {
+      return fromJaegerClientContext(extracted as Record<string, unknown>);
+    }
+    // A Span, or a span context shim of another copy of this package.
+    const resolved = resolveSpanContext(extracted);
+    return resolved === undefined ? null : fromShim(resolved);
+  } catch (error) {
+    logger.warn(`custom extractor for ${describeValue(format)} failed: ${describeError(error)}`);
+    return null;
   }
-  return new JaegerSpanContext(spanContext, context.getBaggage(), toOtelSpanId(foreign.parentIdStr));
+}
+
+/** A span context shim as an extracted (remote) `JaegerSpanContext`, its baggage within the limits. */
+function fromShim(context: SpanContextShim): JaegerSpanContext {
+  const entries = context._baggageEntries();
+  const kept = limitEntries(entries, 'custom extractor');
+  if (context instanceof JaegerSpanContext && kept === entries) return context;
+  let spanContext = context.getSpanContext();
+  if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
+  const jaeger = context instanceof JaegerSpanContext ? context : undefined;
+  return new JaegerSpanContext(spanContext, EMPTY_BAGGAGE, jaeger?.getParentSpanId(), jaeger?.debugId)._useEntries(kept);
+}
+
+/**
+ * A jaeger-client SpanContext (src/span_context.js), or any span context with `toTraceId()` and
+ * `toSpanId()`, as an extracted `JaegerSpanContext`. jaeger-client keeps a context without valid
+ * ids when it has baggage or a debug id (its `ZipkinB3TextMapCodec` gives one for a carrier with
+ * only `uberctx-*` or `jaeger-debug-id`), so here too. Its `flags` (every bit; else `isSampled()`
+ * and `isDebug()`), `parentIdStr`, `debugId` and `baggage` are read when present; a part that
+ * cannot be read is left out with a warning. The baggage is read in one pass and held to the
+ * extract limits (jaeger-client's codecs have none).
+ */
+function fromJaegerClientContext(source: Record<string, unknown>): JaegerSpanContext {
+  const traceId = toOtelTraceId((source.toTraceId as () => unknown).call(source));
+  const spanId = toOtelSpanId((source.toSpanId as () => unknown).call(source));
+  let spanContext: SpanContext = REMOTE_INVALID_SPAN_CONTEXT;
+  let parentSpanId: string | undefined;
+  if (traceId !== undefined && spanId !== undefined) {
+    const flags = readOptional('flags', () => foreignFlags(source)) ?? JAEGER_SAMPLED_FLAG;
+    // Debug implies sampled, as in the Jaeger propagator.
+    const sampled = (flags & (JAEGER_SAMPLED_FLAG | JAEGER_DEBUG_FLAG)) !== 0;
+    spanContext = { traceId, spanId, traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true };
+    const traceState = withJaegerFlags(undefined, flags);
+    if (traceState !== undefined) spanContext.traceState = traceState;
+    parentSpanId = toOtelSpanId(readOptional('parent id', () => source.parentIdStr));
+  }
+  const debugId = readOptional('debug id', () => source.debugId);
+  const baggage = readOptional('baggage', () => source.baggage);
+  const context = new JaegerSpanContext(spanContext, EMPTY_BAGGAGE, parentSpanId, typeof debugId === 'string' && debugId !== '' ? debugId : undefined);
+  return context._useEntries(typeof baggage === 'object' && baggage !== null ? limitEntries(baggageEntries(baggage), 'custom extractor') : []);
+}
+
+/** jaeger-client's `flags` number when there is one, else the bits `isSampled()` and `isDebug()` tell. */
+function foreignFlags(source: Record<string, unknown>): number {
+  if (typeof source.flags === 'number' && Number.isInteger(source.flags)) return source.flags & 0xff;
+  let flags = 0;
+  if (typeof source.isSampled !== 'function' || (source.isSampled as () => unknown).call(source)) flags |= JAEGER_SAMPLED_FLAG;
+  if (typeof source.isDebug === 'function' && (source.isDebug as () => unknown).call(source) === true) flags |= JAEGER_DEBUG_FLAG;
+  return flags;
+}
+
+/** The string items of a plain-object baggage, as baggage entries, in one pass. */
+function baggageEntries(baggage: object): BaggageEntries {
+  const entries: Array<[string, BaggageEntry]> = [];
+  for (const [key, value] of readEntries(baggage, 'the baggage of an extracted span context')) {
+    if (typeof value === 'string') entries.push([key, { value }]);
+  }
+  return entries;
+}
+
+/** One optional part of a foreign span context; `undefined`, with a warning, when reading it throws. */
+function readOptional<T>(part: string, read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    logger.warn(`custom extractor: the ${part} of the extracted span context could not be read; left out: ${describeError(error)}`);
+    return undefined;
+  }
+}
+
+/**
+ * Calls a custom injector. A plain-object or `Map` carrier is checked afterwards, also when the
+ * injector throws: each field it added or changed whose name or string value (or a string
+ * element of an array value) contains CR, LF or NUL is put back as it was. Returns how many
+ * fields were put back; rethrows what the injector threw.
+ */
+function injectGuarded(injector: JaegerInjector, spanContext: JaegerSpanContext, carrier: unknown): number {
+  const restore = carrierGuard(carrier);
+  let failure: { error: unknown } | undefined;
+  try {
+    injector.inject(spanContext, carrier);
+  } catch (error) {
+    failure = { error };
+  }
+  const restored = restore === undefined ? 0 : restore();
+  if (failure !== undefined) throw failure.error;
+  return restored;
+}
+
+const ABSENT = Symbol('absent');
+
+/** What puts back the unsafe fields an injector writes into `carrier`; `undefined` for a carrier that is neither a plain object nor a Map. */
+function carrierGuard(carrier: unknown): (() => number) | undefined {
+  if (isMap(carrier)) {
+    const map = carrier as Map<unknown, unknown>;
+    const before = new Map(map);
+    return () => restoreUnsafe(map.entries(), before, (key, value) => (value === ABSENT ? map.delete(key) : map.set(key, value)));
+  }
+  if (!isPlainObject(carrier)) return undefined;
+  const before = new Map<unknown, unknown>(Object.entries(carrier));
+  return () =>
+    restoreUnsafe(Object.entries(carrier), before, (key, value) => {
+      if (value === ABSENT) delete carrier[key as string];
+      else carrier[key as string] = value;
+    });
+}
+
+function restoreUnsafe(entries: Iterable<[unknown, unknown]>, before: Map<unknown, unknown>, put: (key: unknown, value: unknown) => void): number {
+  const unsafe: Array<[unknown, unknown]> = [];
+  for (const [key, value] of entries) {
+    if (before.has(key) && before.get(key) === value) continue;
+    if ((typeof key === 'string' && breaksHeader(key)) || breaksValue(value)) unsafe.push([key, before.has(key) ? before.get(key) : ABSENT]);
+  }
+  for (const [key, value] of unsafe) put(key, value);
+  return unsafe.length;
+}
+
+function breaksValue(value: unknown): boolean {
+  if (typeof value === 'string') return breaksHeader(value);
+  return Array.isArray(value) && value.some((element) => typeof element === 'string' && breaksHeader(element));
+}
+
+function isMap(value: unknown): value is Map<unknown, unknown> {
+  try {
+    return value instanceof Map;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `value` is an object made by `{}` or `Object.create(null)`; false when that cannot be read (a Proxy). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    const prototype: unknown = Object.getPrototypeOf(value);
+    return prototype === Object.prototype || prototype === null;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `value` is an object with the method `name`; false when it cannot be read (a Proxy). */

@@ -1,5 +1,6 @@
 import { ROOT_CONTEXT, TraceFlags, createTraceState, defaultTextMapGetter, defaultTextMapSetter, diag, propagation, trace } from '@opentelemetry/api';
 import type { Baggage, Context, SpanContext, TextMapGetter } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator } from '@opentelemetry/core';
 import { JAEGER_DEBUG_ID_KEY, JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_TRACE_STATE_KEY, JAEGER_PARENT_SPAN_ID_KEY } from '../../src/jaeger/constants';
 import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES } from '../../src/limits';
 import { JaegerPropagator, getJaegerParentSpanId, setJaegerParentSpanId } from '../../src/jaeger/jaeger-propagator';
@@ -316,8 +317,8 @@ describe('JaegerPropagator', () => {
       ['8', TraceFlags.NONE, 'jaeger-firehose=1'],
       ['9', TraceFlags.SAMPLED, 'jaeger-firehose=1'],
       ['B', TraceFlags.SAMPLED, 'jaeger-firehose=1,jaeger-debug=1'],
-      ['4', TraceFlags.NONE, undefined],
-      ['ff', TraceFlags.SAMPLED, 'jaeger-firehose=1,jaeger-debug=1'],
+      ['4', TraceFlags.NONE, 'jaeger-flags=4'],
+      ['ff', TraceFlags.SAMPLED, 'jaeger-flags=f4,jaeger-firehose=1,jaeger-debug=1'],
     ])('should map flags %s to trace flags %i and trace state %s', (flags, traceFlags, traceState) => {
       const extracted = trace.getSpanContext(extract(textMap, { 'uber-trace-id': `abc:def:0:${flags}` }));
       expect(extracted?.traceFlags).toBe(traceFlags);
@@ -640,6 +641,99 @@ describe('JaegerPropagator', () => {
       const context = setJaegerParentSpanId(ROOT_CONTEXT, SPAN_ID.toUpperCase(), 'ABC');
       expect(context.getValue(JAEGER_PARENT_SPAN_ID_KEY)).toEqual({ spanId: SPAN_ID, parentSpanId: 'abc' });
       expect(getJaegerParentSpanId(context, SPAN_ID)).toBe(PARENT_ID);
+    });
+  });
+});
+
+describe('JaegerPropagator with hostile input (issue 14)', () => {
+  const textMap = new JaegerPropagator();
+  const http = new JaegerPropagator({ urlEncoding: true });
+  const w3cThenJaeger = new CompositePropagator({ propagators: [new W3CBaggagePropagator(), http] });
+
+  /** Baggage of `count` items `k{i}` whose values are `value`. */
+  function items(count: number, value: string): Record<string, string> {
+    return Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, value]));
+  }
+
+  function baggageKeys(carrier: Record<string, string>): string[] {
+    return Object.keys(carrier).filter((key) => key.startsWith('uberctx-'));
+  }
+
+  describe('inject limits', () => {
+    it('should write at most 180 baggage items, and the span context, with one warning', () => {
+      const diagnostics = captureDiag();
+      const context = withBaggage(withSpan(ROOT_CONTEXT), items(250, 'v'));
+
+      const carrier = inject(http, context);
+      inject(textMap, context);
+      inject(http, context);
+
+      expect(carrier['uber-trace-id']).toBe('4bf92f3577b34da6a3ce929d0e0e4736:f067aa0ba902b7:0:1');
+      expect(baggageKeys(carrier)).toHaveLength(MAX_BAGGAGE_ITEMS);
+      expect(carrier['uberctx-k179']).toBe('v');
+      expect(diagnostics.matching('jaeger inject: dropped 70 baggage items over the limits')).toHaveLength(2);
+    });
+
+    it('should write at most 8192 bytes of keys and values as written, dropping whole items and keeping later ones that fit', () => {
+      const context = withBaggage(withSpan(ROOT_CONTEXT), { ...items(7, 'x'.repeat(1000)), big: 'y'.repeat(2000), small: 'z' });
+
+      const carrier = inject(http, context);
+
+      expect(baggageKeys(carrier)).toEqual([...Object.keys(items(7, '')).map((key) => `uberctx-${key}`), 'uberctx-small']);
+      expect(baggageKeys(carrier).reduce((bytes, key) => bytes + key.length - 'uberctx-'.length + carrier[key].length, 0)).toBeLessThanOrEqual(
+        MAX_BAGGAGE_BYTES,
+      );
+    });
+
+    it('should count the URL-encoded value in HTTP-header mode and the UTF-8 value in text-map mode (2048 x U+20AC)', () => {
+      const context = withBaggage(withSpan(ROOT_CONTEXT), { euro: '€'.repeat(2048), tenant: 'acme' });
+
+      // 18,432 characters URL-encoded, 6,144 bytes of UTF-8.
+      expect(inject(http, context)).toEqual({ 'uber-trace-id': expect.any(String), 'uberctx-tenant': 'acme' });
+      expect(inject(textMap, context)).toMatchObject({ 'uberctx-euro': '€'.repeat(2048), 'uberctx-tenant': 'acme' });
+    });
+
+    it('should write what the next extract keeps whole', () => {
+      const context = withBaggage(withSpan(ROOT_CONTEXT), items(300, 'é'.repeat(20)));
+      const carrier = inject(http, context);
+
+      expect(baggageOf(extract(http, carrier))).toEqual(Object.fromEntries(baggageKeys(carrier).map((key) => [key.slice(8), 'é'.repeat(20)])));
+    });
+  });
+
+  describe('carrier key options', () => {
+    it.each([['x-trace\r\nSet-Cookie: a=b'], ['x trace'], ['x-trace:'], ['x\0']])('should refuse %j, which is no header name, with a warning', (value) => {
+      const diagnostics = captureDiag();
+      const propagator = new JaegerPropagator({ contextKey: value, baggagePrefix: value });
+
+      expect(Object.keys(inject(propagator, withBaggage(withSpan(ROOT_CONTEXT), { k: 'v' })))).toEqual(['uber-trace-id', 'uberctx-k']);
+      expect(diagnostics.matching(`contextKey must be an HTTP header name`)).toHaveLength(1);
+      expect(diagnostics.matching(`baggagePrefix must be an HTTP header name`)).toHaveLength(1);
+    });
+  });
+
+  describe('the baggage key rule', () => {
+    it('should make a W3C key and the same key from an uberctx-* header one item, in the W3C spelling', () => {
+      const context = w3cThenJaeger.extract(
+        ROOT_CONTEXT,
+        { baggage: 'UserId=42,Tenant_Id=a', 'uberctx-userid': '43', 'uberctx-tenant-id': 'a' },
+        defaultTextMapGetter,
+      );
+
+      expect(baggageOf(context)).toEqual({ UserId: '43', Tenant_Id: 'a' });
+    });
+
+    it('should read uberctx-* headers that name one item as one, in the first spelling with the last value', () => {
+      expect(baggageOf(extract(textMap, { 'uberctx-UserId': '1', 'uberctx-userid': '2', 'jaeger-baggage': 'USERID=3, other=4' }))).toEqual({
+        UserId: '3',
+        other: '4',
+      });
+    });
+
+    it('should write one header per item when the baggage holds several spellings of it', () => {
+      const carrier = inject(http, withBaggage(withSpan(ROOT_CONTEXT), { UserId: '42', userid: '42', USERID: '42', user_id: '1', 'user-id': '2' }));
+
+      expect(baggageKeys(carrier)).toEqual(['uberctx-UserId', 'uberctx-user_id']);
     });
   });
 });

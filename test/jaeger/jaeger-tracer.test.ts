@@ -1,4 +1,5 @@
 import * as opentracing from 'opentracing';
+import * as http from 'node:http';
 import { initTracer } from '../../src/jaeger/init-tracer';
 import type { JaegerSpan } from '../../src/jaeger/jaeger-span';
 import { JaegerSpanContext } from '../../src/jaeger/jaeger-span-context';
@@ -223,8 +224,14 @@ describe('JaegerTracer', () => {
       expect(exporter.span('op').parentSpanContext).toBeUndefined();
     });
 
-    it('should give null for a carrier with nothing in it', () => {
-      expect(tracer.extract(opentracing.FORMAT_HTTP_HEADERS, {})).toBeNull();
+    it.each([[{}], [null], [undefined], ['text']])('should give an empty span context, never null, for the carrier %p, as jaeger-client', (carrier) => {
+      const extracted = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, carrier) as JaegerSpanContext;
+
+      expect(extracted).toBeInstanceOf(JaegerSpanContext);
+      expect(extracted.toTraceId()).toBe('0'.repeat(32));
+      expect(extracted.isValid()).toBe(false);
+      expect(extracted.toString()).toBe('0:0:0:0');
+      expect({ ...extracted.baggage }).toEqual({});
     });
 
     it('should not throw for array header values, where jaeger-client throws', () => {
@@ -615,3 +622,231 @@ describe('JaegerTracer', () => {
     });
   });
 });
+
+/** The least of `runs` timings of `repeat` calls of `work`, in ns: the least is the one noise added least to. */
+function leastTime(work: () => void, runs = 5, repeat = 5): number {
+  let least = Infinity;
+  for (let run = 0; run < runs; run++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < repeat; i++) work();
+    least = Math.min(least, Number(process.hrtime.bigint() - start));
+  }
+  return least;
+}
+
+/**
+ * How much longer `work(4n)` takes than `work(n)`, in one run: about 4 for linear work, 16 for
+ * quadratic. Both are warmed up first so the JIT does not count, and the median of five ratios
+ * is taken: an optimising compile or a GC lands in one timing, not in most.
+ */
+function growth(work: (size: number) => void, n: number): number {
+  for (let i = 0; i < 20; i++) {
+    work(n);
+    work(4 * n);
+  }
+  const ratios: number[] = [];
+  for (let trial = 0; trial < 5; trial++) ratios.push(leastTime(() => work(4 * n)) / leastTime(() => work(n)));
+  return ratios.sort((a, b) => a - b)[2];
+}
+
+/** A B3 carrier of `items` `uberctx-*` headers, as a request a stranger sends. */
+function b3Carrier(items: number, valid = true): Record<string, string> {
+  const carrier: Record<string, string> = valid ? { 'x-b3-traceid': 'abc', 'x-b3-spanid': 'def', 'x-b3-sampled': '1' } : {};
+  for (let i = 0; i < items; i++) carrier[`uberctx-key-${i}`] = `value-${i}`;
+  return carrier;
+}
+
+describe('JaegerTracer with hostile input (issue 14)', () => {
+  describe('a custom extractor result', () => {
+    it('should cost time linear in its baggage items (N vs 4N)', () => {
+      // The codec's own parsing grows faster than linearly in jaeger-client, so the results are
+      // made first and only their conversion is timed.
+      const codec = new jaeger.ZipkinB3TextMapCodec({ urlEncoding: true });
+      const results = new Map([300, 1200].map((size) => [size, codec.extract(b3Carrier(size))]));
+      tracer.registerExtractor(ZIPKIN, { extract: (size) => results.get(size as number) });
+
+      // Linear work grows 4 times, the item-by-item copy of each baggage grew 16 times.
+      expect(growth((size) => tracer.extract(ZIPKIN, size), 300)).toBeLessThan(8);
+    });
+
+    it('should keep at most 180 items and 8192 bytes of its baggage, with a warning', () => {
+      tracer.registerExtractor(ZIPKIN, new jaeger.ZipkinB3TextMapCodec({ urlEncoding: true }));
+
+      const many = tracer.extract(ZIPKIN, b3Carrier(1000)) as JaegerSpanContext;
+      const large = tracer.extract(ZIPKIN, {
+        ...b3Carrier(0),
+        'uberctx-a': 'x'.repeat(5000),
+        'uberctx-b': 'y'.repeat(5000),
+        'uberctx-c': 'z',
+      }) as JaegerSpanContext;
+
+      expect(Object.keys(many.baggage)).toHaveLength(180);
+      expect(many.baggage['key-179']).toBe('value-179');
+      expect(Object.keys(large.baggage)).toEqual(['a', 'c']);
+      expect(diagnostics.matching('custom extractor: dropped 820 baggage items over the limits')).toHaveLength(1);
+    });
+  });
+
+  describe('a custom injector', () => {
+    it('should not write a baggage value with CR or LF into a plain-object carrier (res.setHeader would throw)', () => {
+      // jaeger-client's B3 codec in text-map mode writes baggage raw.
+      tracer.registerInjector(ZIPKIN, new jaeger.ZipkinB3TextMapCodec({ urlEncoding: false }));
+      const extracted = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, {
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        baggage: 'k=%0D%0ASet-Cookie%3A%20a%3Db,tenant=acme',
+      });
+      const span = tracer.startSpan('client', { childOf: extracted! });
+      const carrier: Record<string, string> = {};
+
+      tracer.inject(span, ZIPKIN, carrier);
+      tracer.inject(span, ZIPKIN, {});
+
+      expect(carrier).toMatchObject({ 'x-b3-traceid': 'af7651916cd43dd8448eb211c80319c', 'uberctx-tenant': 'acme' });
+      expect(carrier['uberctx-k']).toBeUndefined();
+      for (const [name, value] of Object.entries(carrier)) {
+        expect(() => http.validateHeaderName(name)).not.toThrow();
+        expect(() => http.validateHeaderValue(name, value)).not.toThrow();
+      }
+      expect(diagnostics.matching(`custom injector for ${ZIPKIN} wrote fields with CR, LF or NUL`)).toHaveLength(1);
+      span.finish();
+    });
+
+    it('should put back what it wrote with CR, LF or NUL into a Map or over an existing field, also when it then throws', () => {
+      tracer.registerInjector('custom', {
+        inject(_spanContext, carrier) {
+          if (carrier instanceof Map) {
+            carrier.set('x-bad\n', 'v').set('x-ok', 'v').set('x-nul', ['a', 'b\0']);
+          } else {
+            Object.assign(carrier as object, { existing: 'a\r\nb', 'x-ok': 'v' });
+            throw new Error('injector broke');
+          }
+        },
+      });
+      const span = tracer.startSpan('op');
+      const map = new Map([['keep', 'me']]);
+      const object = { existing: 'old' };
+
+      tracer.inject(span, 'custom', map);
+      tracer.inject(span, 'custom', object);
+
+      expect([...map]).toEqual([
+        ['keep', 'me'],
+        ['x-ok', 'v'],
+      ]);
+      expect(object).toEqual({ existing: 'old', 'x-ok': 'v' });
+      expect(diagnostics.matching('injector broke')).toHaveLength(1);
+      span.finish();
+    });
+  });
+});
+
+describe('JaegerTracer follows jaeger-client 3.19 (issue 15)', () => {
+  describe('a custom extractor result without valid ids', () => {
+    beforeEach(() => tracer.registerExtractor(ZIPKIN, new jaeger.ZipkinB3TextMapCodec({ urlEncoding: true })));
+
+    it('should keep a baggage-only result, whose child starts a new trace with the baggage', async () => {
+      const extracted = tracer.extract(ZIPKIN, { 'uberctx-tenant': 'acme' }) as JaegerSpanContext;
+      const span = tracer.startSpan('server', { childOf: extracted });
+      const tenant = span.getBaggageItem('tenant');
+      span.finish();
+      await tracer.close();
+
+      expect(extracted.isValid()).toBe(false);
+      expect({ ...extracted.baggage }).toEqual({ tenant: 'acme' });
+      expect(tenant).toBe('acme');
+      expect(exporter.span('server').parentSpanContext).toBeUndefined();
+    });
+
+    it('should keep a jaeger-debug-id-only result, whose child is a sampled debug trace tagged with the id', async () => {
+      await useUnsampledTracer();
+      tracer.registerExtractor(ZIPKIN, new jaeger.ZipkinB3TextMapCodec({ urlEncoding: true }));
+      const extracted = tracer.extract(ZIPKIN, { 'jaeger-debug-id': 'corr-1' }) as JaegerSpanContext;
+      const span = tracer.startSpan('debugged', { childOf: extracted });
+      const context = span.context() as JaegerSpanContext;
+      span.finish();
+      await tracer.close();
+
+      expect(extracted.debugId).toBe('corr-1');
+      expect([context.isSampled(), context.isDebug()]).toEqual([true, true]);
+      expect(exporter.span('debugged').attributes['jaeger-debug-id']).toBe('corr-1');
+    });
+
+    it('should keep the debug id, every flag bit and the parent id of a result with valid ids', () => {
+      tracer.registerExtractor('jaeger-client', {
+        extract: () => jaegerClientTracer().extract(opentracing.FORMAT_TEXT_MAP, { 'uber-trace-id': 'abc:def:123:5', 'jaeger-debug-id': 'corr-1' }),
+      });
+
+      const extracted = tracer.extract('jaeger-client', {}) as JaegerSpanContext;
+
+      expect(extracted.debugId).toBe('corr-1');
+      expect(extracted.toString()).toBe('abc:def:123:5');
+      expect(extracted.flags).toBe(5);
+    });
+  });
+
+  describe('uber-trace-id flags', () => {
+    it.each([['5'], ['4'], ['f0'], ['b']])('should keep flags %s and pass them to children, as jaeger-client', (flags) => {
+      const extracted = tracer.extract(opentracing.FORMAT_TEXT_MAP, { 'uber-trace-id': `abc:def:0:${flags}` }) as JaegerSpanContext;
+      const child = tracer.startSpan('child', { childOf: extracted });
+      const grandchild = tracer.startSpan('grandchild', { childOf: child });
+
+      expect(extracted.flags).toBe(parseInt(flags, 16));
+      expect(inject(extracted, opentracing.FORMAT_TEXT_MAP)['uber-trace-id']).toBe(`abc:def:0:${flags}`);
+      expect(String(inject(child, opentracing.FORMAT_TEXT_MAP)['uber-trace-id']).split(':')[3]).toBe(flags);
+      expect(String(inject(grandchild, opentracing.FORMAT_TEXT_MAP)['uber-trace-id']).split(':')[3]).toBe(flags);
+      grandchild.finish();
+      child.finish();
+    });
+  });
+
+  describe('childOf and references', () => {
+    it('should take childOf as the parent when references hold a ChildOf too, and link both', async () => {
+      const a = tracer.extract(opentracing.FORMAT_TEXT_MAP, { 'uber-trace-id': 'aa:a1:0:1' })!;
+      const b = tracer.extract(opentracing.FORMAT_TEXT_MAP, { 'uber-trace-id': 'bb:b1:0:1' })!;
+      tracer.startSpan('child', { childOf: a, references: [opentracing.childOf(b)] }).finish();
+      await tracer.close();
+
+      const child = exporter.span('child');
+      expect(child.spanContext().traceId).toBe(a.toTraceId());
+      expect(child.parentSpanContext?.spanId).toBe(a.toSpanId());
+      expect(child.links.map((link) => link.context.spanId).sort()).toEqual([a.toSpanId(), b.toSpanId()].sort());
+    });
+
+    it('should keep the first ChildOf reference as the parent without childOf', async () => {
+      const a = tracer.extract(opentracing.FORMAT_TEXT_MAP, { 'uber-trace-id': 'aa:a1:0:1' })!;
+      const b = tracer.extract(opentracing.FORMAT_TEXT_MAP, { 'uber-trace-id': 'bb:b1:0:1' })!;
+      tracer.startSpan('child', { references: [opentracing.followsFrom(a), opentracing.childOf(b)] }).finish();
+      await tracer.close();
+
+      expect(exporter.span('child').parentSpanContext?.spanId).toBe(b.toSpanId());
+    });
+  });
+
+  describe('extract never returns null for a text format', () => {
+    it('should give an empty context that, as a parent, counts as none', async () => {
+      const empty = tracer.extract(opentracing.FORMAT_HTTP_HEADERS, {})!;
+      const root = tracer.startSpan('root');
+      const child = tracer.startSpan('child', { childOf: empty, references: [opentracing.followsFrom(empty), opentracing.followsFrom(root.context())] });
+
+      expect(() => empty.toTraceId()).not.toThrow();
+      child.finish();
+      root.finish();
+      await tracer.close();
+      expect(exporter.span('child').parentSpanContext?.spanId).toBe(exporter.span('root').spanContext().spanId);
+      expect(exporter.span('child').links).toHaveLength(1);
+    });
+
+    it('should still give null for a custom extractor that returns null, as jaeger-client', () => {
+      tracer.registerExtractor(opentracing.FORMAT_HTTP_HEADERS, { extract: () => null });
+
+      expect(tracer.extract(opentracing.FORMAT_HTTP_HEADERS, {})).toBeNull();
+    });
+  });
+});
+
+/** A real jaeger-client tracer, closed after the test. */
+function jaegerClientTracer(): JaegerClientTracer {
+  const made = jaeger.initTracer({ serviceName: 'x', sampler: { type: 'const', param: 1 } }, { logger: noopLogger, reporter: new jaeger.InMemoryReporter() });
+  made.close();
+  return made;
+}

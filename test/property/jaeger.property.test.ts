@@ -1,11 +1,14 @@
 import fc from 'fast-check';
+import * as http from 'node:http';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ROOT_CONTEXT, diag, defaultTextMapGetter, defaultTextMapSetter, propagation, trace } from '@opentelemetry/api';
-import type { Context, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
+import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 import { textMapGetter, textMapSetter } from '../../src/carrier';
 import type { JaegerConfig, JaegerOptions } from '../../src/jaeger/configuration';
 import { initTracer, initTracerFromEnv } from '../../src/jaeger/init-tracer';
 import { JaegerPropagator, formatTraceHeader, getJaegerParentSpanId } from '../../src/jaeger/jaeger-propagator';
+import { normalizeBaggageKey } from '../../src/jaeger/baggage-key';
 import { JaegerSpanContext } from '../../src/jaeger/jaeger-span-context';
 import { JaegerTracer } from '../../src/jaeger/jaeger-tracer';
 import type { JaegerExtractor, JaegerInjector } from '../../src/jaeger/jaeger-tracer';
@@ -419,5 +422,103 @@ describe('found by the properties', () => {
     const tracer = new JaegerTracer(new World('JaegerTracer').sdk.provider);
     expect(() => tracer.registerInjector([Symbol('format')] as unknown as string, {} as JaegerInjector)).not.toThrow();
     expect(() => tracer.registerExtractor(throwingProxy() as string, {} as JaegerExtractor)).not.toThrow();
+  });
+});
+
+// Issue 14, item 8: `./jaeger`'s one baggage key rule (docs/mapping.md, "Baggage keys") through
+// any number of hops of W3C, Jaeger and both, over fetch (header names lower-cased, repeated
+// names joined with ", ") or in process (a plain object handed on).
+describe('baggage keys through hops', () => {
+  type Setup = 'w3c' | 'jaeger' | 'both';
+  type Transport = 'fetch' | 'in-process';
+  const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+  const tracers = new Map<Setup, JaegerTracer>();
+
+  beforeAll(() => {
+    const w3c = (): TextMapPropagator[] => [new W3CTraceContextPropagator(), new W3CBaggagePropagator()];
+    const propagators: Record<Setup, TextMapPropagator> = {
+      w3c: new CompositePropagator({ propagators: w3c() }),
+      jaeger: new JaegerPropagator({ urlEncoding: true }),
+      // initTracer's default.
+      both: new CompositePropagator({ propagators: [...w3c(), new JaegerPropagator({ urlEncoding: true })] }),
+    };
+    for (const setup of ['w3c', 'jaeger', 'both'] as const) {
+      const options = { exporter: new KeepingExporter(), httpHeadersPropagator: propagators[setup], textMapPropagator: propagators[setup] };
+      tracers.set(setup, initTracer({ serviceName: 'hop', sampler: { type: 'const', param: 1 } }, options));
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all([...tracers.values()].map((tracer) => tracer.close()));
+  });
+
+  // Keys as an OpenTelemetry service or jaeger-client code writes them (W3C tokens, no `%`),
+  // distinct under the rule; values any text, including what needs encoding.
+  const keys = fc.uniqueArray(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,11}$/), { minLength: 1, maxLength: 8, selector: normalizeBaggageKey });
+  const value = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 16 });
+  const hop = fc.record({
+    setup: fc.constantFrom<Setup>('w3c', 'jaeger', 'both'),
+    transport: fc.constantFrom<Transport>('fetch', 'in-process'),
+    // The application updates one item under another spelling of its key.
+    update: fc.option(fc.tuple(fc.nat(), fc.constantFrom('upper', 'lower', 'same'), value), { nil: undefined }),
+  });
+
+  function send(headers: Record<string, string>, transport: Transport): Record<string, string> {
+    for (const [name, text] of Object.entries(headers)) {
+      http.validateHeaderName(name);
+      http.validateHeaderValue(name, text);
+    }
+    return transport === 'fetch' ? Object.fromEntries(new Headers(headers)) : { ...headers };
+  }
+
+  it('keeps every item once, with its value, found under any spelling, in the spelling the formats could keep', () => {
+    fc.assert(
+      fc.property(
+        keys.chain((names) => fc.tuple(fc.constant(names), fc.array(value, { minLength: names.length, maxLength: names.length }))),
+        fc.array(hop, { minLength: 1, maxLength: 5 }),
+        ([names, values], hops) => {
+          // What an upstream OpenTelemetry service sends.
+          const expected = new Map(names.map((name, index) => [name, { key: name, value: values[index] }]));
+          const baggage = [...expected.values()].map(({ key, value: text }) => `${key}=${encodeURIComponent(text)}`).join(',');
+          let headers: Record<string, string> = { traceparent: `00-${TRACE_ID}-b7ad6b7169203331-01`, baggage };
+          // Each hop must read a format the previous one wrote (the first receives W3C).
+          let previous: Setup = 'w3c';
+          const route = hops.map((step) => {
+            const setup = step.setup === previous || step.setup === 'both' || previous === 'both' ? step.setup : 'both';
+            previous = setup;
+            return { ...step, setup };
+          });
+          for (const [index, { setup, transport, update }] of route.entries()) {
+            // Only W3C `baggage` keeps a key's case over HTTP, which lower-cases header names.
+            const before = route[index - 1];
+            if (before?.transport === 'fetch' && (before.setup === 'jaeger' || setup === 'jaeger')) {
+              for (const item of expected.values()) item.key = item.key.toLowerCase();
+            }
+            const tracer = tracers.get(setup) as JaegerTracer;
+            const span = tracer.startSpan(`hop ${index}`, { childOf: tracer.extract(opentracing.FORMAT_HTTP_HEADERS, headers) ?? undefined });
+            const context = span.context() as JaegerSpanContext;
+            if (context.toTraceId() !== TRACE_ID) throw new Error(`hop ${index}: trace ${context.toTraceId()}`);
+            for (const [name, item] of expected) {
+              const got = span.getBaggageItem(index % 2 === 0 ? name : name.toUpperCase());
+              if (got !== item.value) throw new Error(`hop ${index}: ${name} is ${JSON.stringify(got)}, not ${JSON.stringify(item.value)}`);
+            }
+            const spellings = Object.keys(context.baggage).sort();
+            const wanted = [...expected.values()].map((item) => item.key).sort();
+            if (JSON.stringify(spellings) !== JSON.stringify(wanted)) throw new Error(`hop ${index}: keys ${spellings.join(' ')}, not ${wanted.join(' ')}`);
+            if (update !== undefined) {
+              const [position, spelling, text] = update;
+              const name = names[position % names.length];
+              span.setBaggageItem(spelling === 'upper' ? name.toUpperCase() : spelling === 'lower' ? name.toLowerCase() : name, text);
+              (expected.get(name) as { value: string }).value = text;
+            }
+            const written: Record<string, string> = {};
+            tracer.inject(span, opentracing.FORMAT_HTTP_HEADERS, written);
+            span.finish();
+            headers = send(written, transport);
+          }
+        },
+      ),
+      { seed: SEED + 7, numRuns: 150 },
+    );
   });
 });
