@@ -1,9 +1,22 @@
-import { TraceFlags } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, TraceFlags } from '@opentelemetry/api';
+import { readEntries } from '../attributes';
+import { textMapGetter } from '../carrier';
+import { limitEntries } from '../limits';
 import type { Baggage, SpanContext } from '@opentelemetry/api';
 import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
 import type { SpanContextSource } from '../span-context-shim';
-import { JAEGER_DEBUG_FLAG, JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_FLAG, JAEGER_FIREHOSE_TRACE_STATE_KEY, JAEGER_SAMPLED_FLAG } from './constants';
-import { formatTraceHeader, stripLeadingZeros } from './jaeger-propagator';
+import {
+  JAEGER_DEBUG_FLAG,
+  JAEGER_DEBUG_TRACE_STATE_KEY,
+  JAEGER_FIREHOSE_FLAG,
+  JAEGER_FIREHOSE_TRACE_STATE_KEY,
+  JAEGER_SAMPLED_FLAG,
+  JAEGER_TRACE_HEADER,
+} from './constants';
+import { JaegerPropagator, formatTraceHeader, itemEntries, stripLeadingZeros } from './jaeger-propagator';
+
+/** Reads `fromString`'s value with the Jaeger propagator's one parser. */
+const TRACE_HEADER_READER = new JaegerPropagator();
 
 /**
  * The span context of a `JaegerTracer`: a `SpanContextShim` that also answers the questions
@@ -39,6 +52,42 @@ export class JaegerSpanContext extends SpanContextShim {
     const context = JaegerSpanContext._fromSource(source, baggage) as JaegerSpanContext;
     context._parentSpanId = parentSpanId;
     return context;
+  }
+
+  /**
+   * jaeger-client's `SpanContext.fromString`: the span context an `uber-trace-id` value
+   * (`{trace-id}:{span-id}:{parent-span-id}:{flags}`) describes, read by `JaegerPropagator`'s
+   * rules, or `null` when it is not one. Never throws.
+   */
+  static fromString(serialized: string): JaegerSpanContext | null {
+    try {
+      const received = TRACE_HEADER_READER._read({ [JAEGER_TRACE_HEADER]: serialized }, textMapGetter)?.received;
+      return received === undefined ? null : new JaegerSpanContext(received.spanContext, EMPTY_BAGGAGE, received.parentSpanId);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * jaeger-client's `SpanContext.withStringIds(traceIdStr, spanIdStr, parentIdStr, flags,
+   * baggage, debugId)`: hex ids (leading zeros optional), Jaeger flags, a plain-object baggage.
+   * Ids that do not make a valid context give an invalid one that keeps the baggage and debug id.
+   */
+  static withStringIds(
+    traceIdStr: string,
+    spanIdStr: string,
+    parentIdStr: string | null | undefined,
+    flags: number,
+    baggage: Record<string, string> = {},
+    debugId = '',
+  ): JaegerSpanContext {
+    const parsed = JaegerSpanContext.fromString(`${traceIdStr}:${spanIdStr}:${parentIdStr || '0'}:${(Number(flags) || 0).toString(16)}`);
+    const context = new JaegerSpanContext(parsed?.getSpanContext() ?? INVALID_SPAN_CONTEXT, EMPTY_BAGGAGE, parsed?._parentSpanId, debugId || undefined);
+    const items = new Map<string, string>();
+    if (typeof baggage === 'object' && baggage !== null) {
+      for (const [key, value] of readEntries(baggage, 'withStringIds baggage')) if (typeof value === 'string') items.set(key, value);
+    }
+    return items.size === 0 ? context : context._useEntries(limitEntries(itemEntries(items), 'withStringIds'));
   }
 
   /** Whether the trace is sampled (trace flag 0x1). */
@@ -87,6 +136,45 @@ export class JaegerSpanContext extends SpanContextShim {
     const items: Record<string, string> = Object.create(null);
     for (const [key, entry] of this._baggageEntries()) items[key] = entry.value;
     return items;
+  }
+
+  /** Whether the context came from a carrier (jaeger-client `isRemote()`). */
+  isRemote(): boolean {
+    return this.getSpanContext().isRemote === true;
+  }
+
+  /**
+   * Whether the context has no trace but a `jaeger-debug-id` (jaeger-client
+   * `isDebugIDContainerOnly()`): what a carrier with only that header extracts to.
+   */
+  isDebugIDContainerOnly(): boolean {
+    return !this.isValid() && Boolean(this._debugId);
+  }
+
+  /** Whether the firehose flag (0x8) is set (jaeger-client `isFirehose()`). */
+  isFirehose(): boolean {
+    return (this.flags & JAEGER_FIREHOSE_FLAG) !== 0;
+  }
+
+  /**
+   * The trace id as jaeger-client's Buffer: 8 bytes when it fits 64 bits, else 16 (jaeger-client
+   * pads `traceIdStr` to 16 or 32 hex digits). `null` for an invalid context. A new Buffer on
+   * each read: this context cannot be changed through it (jaeger-client returns its own).
+   */
+  get traceId(): Buffer | null {
+    if (!this.isValid()) return null;
+    const hex = this.traceIdStr;
+    return Buffer.from(hex.padStart(hex.length > 16 ? 32 : 16, '0'), 'hex');
+  }
+
+  /** The span id as jaeger-client's 8-byte Buffer; `null` for an invalid context. A new Buffer on each read. */
+  get spanId(): Buffer | null {
+    return this.isValid() ? Buffer.from(this.getSpanContext().spanId, 'hex') : null;
+  }
+
+  /** The parent span id as jaeger-client's 8-byte Buffer; `null` for a root, as jaeger-client. */
+  get parentId(): Buffer | null {
+    return this._parentSpanId === undefined ? null : Buffer.from(this._parentSpanId, 'hex');
   }
 
   /** `{trace-id}:{span-id}:{parent-span-id}:{flags}`, as jaeger-client's `toString()`. */
