@@ -171,7 +171,7 @@ export function jaegerMetricsFrom(factory: unknown): JaegerMetrics | undefined {
   if (factory instanceof JaegerMetrics) return factory;
   const candidate = factory as Partial<MetricsFactory>;
   if (typeof candidate.createCounter !== 'function' || typeof candidate.createGauge !== 'function') {
-    warnOnce(`options.metrics must be a metrics factory (createCounter, createGauge), got ${describeValue(factory)}; no tracer metrics`);
+    warnOnce('options.metrics is not a metrics factory (createCounter, createGauge), so no tracer metrics are recorded', describeValue(factory));
     return undefined;
   }
   return new JaegerMetrics(candidate as MetricsFactory);
