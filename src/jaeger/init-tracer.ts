@@ -68,8 +68,11 @@ export function initTracerFromEnv(config: JaegerConfig = {}, options: JaegerOpti
   return buildTracer(merged.config, merged.options, process.env);
 }
 
-/** Sends `diag` warnings and errors, the shim's included, to the application's jaeger-client logger. */
-function useLogger(jaegerLogger: JaegerLogger | undefined): void {
+/**
+ * Sends `diag` warnings and errors, the shim's included, to the application's jaeger-client logger.
+ * @internal also used by `Tracer`'s constructor
+ */
+export function useLogger(jaegerLogger: JaegerLogger | undefined): void {
   if (jaegerLogger !== undefined && jaegerLogger !== null) {
     diag.setLogger(new JaegerDiagLogger(jaegerLogger), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   }

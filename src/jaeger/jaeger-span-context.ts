@@ -90,6 +90,23 @@ export class JaegerSpanContext extends SpanContextShim {
     return items.size === 0 ? context : context._useEntries(limitEntries(itemEntries(items), 'withStringIds'));
   }
 
+  /**
+   * jaeger-client's `SpanContext.withBinaryIds(traceId, spanId, parentId, flags, baggage,
+   * debugId)`: the ids as Buffers (8 or 16 bytes; `parentId` null for a root), otherwise as
+   * `withStringIds`. What is not a Buffer counts as a missing id.
+   */
+  static withBinaryIds(
+    traceId: Buffer | null,
+    spanId: Buffer | null,
+    parentId: Buffer | null,
+    flags: number,
+    baggage: Record<string, string> = {},
+    debugId = '',
+  ): JaegerSpanContext {
+    const hex = (id: unknown): string => (Buffer.isBuffer(id) ? id.toString('hex') : '');
+    return JaegerSpanContext.withStringIds(hex(traceId), hex(spanId), hex(parentId) || null, flags, baggage, debugId);
+  }
+
   /** Whether the trace is sampled (trace flag 0x1). */
   isSampled(): boolean {
     return (this.getSpanContext().traceFlags & TraceFlags.SAMPLED) !== 0;

@@ -1,5 +1,5 @@
 import type { JaegerConfig, JaegerLogger, JaegerOptions } from './configuration';
-import { createJaegerProvider, initTracer } from './init-tracer';
+import { createJaegerProvider, initTracer, useLogger } from './init-tracer';
 import { JaegerPropagator } from './jaeger-propagator';
 import { JaegerSampler } from './jaeger-sampler';
 import type { JaegerSamplerOptions } from './jaeger-sampler';
@@ -20,7 +20,7 @@ export interface TracerOptions {
   baggagePrefix?: string;
   /** A jaeger-client metrics factory (e.g. `PrometheusMetricsFactory`); see `JaegerMetrics`. */
   metrics?: unknown;
-  /** jaeger-client's logger: accepted; warnings go to `diag` (see the migration guide). */
+  /** Receives the package's warnings and errors (`diag`), as `initTracer`'s `options.logger` does. */
   logger?: JaegerLogger;
   /** Process tags; become resource attributes. */
   tags?: Record<string, unknown>;
@@ -56,6 +56,7 @@ export class Tracer extends JaegerTracer {
 }
 
 function tracerParts(serviceName: string, reporter: Reporter, sampler: unknown, options: TracerOptions): ConstructorParameters<typeof JaegerTracer> {
+  useLogger(options.logger);
   const name = typeof serviceName === 'string' ? serviceName : String(serviceName ?? '');
   let root = toSamplerLike(sampler);
   if (root === undefined) {

@@ -73,6 +73,7 @@ interface Lib {
   SpanContext: (abstract new (...args: never[]) => unknown) & {
     fromString(value: string): Ctx | null;
     withStringIds(traceIdStr: string, spanIdStr: string, parentIdStr: string | null, flags: number, baggage?: Record<string, string>, debugId?: string): Ctx;
+    withBinaryIds(traceId: Buffer, spanId: Buffer, parentId: Buffer | null, flags: number): Ctx;
   };
   Configuration: { initTracer(config: object, options?: object): Tracer };
   initTracer(config: object, options?: object): Tracer;
@@ -481,7 +482,8 @@ describe('span context members', () => {
         return context === null ? null : [context.toString(), context.isSampled(), context.isDebug(), context.isFirehose(), context.parentIdStr || null];
       });
       const built = lib.SpanContext.withStringIds('abc', 'def', '12', 1, { k: 'v' }, '');
-      return { parsed, built: [built.toString(), built.baggage.k, built.isDebugIDContainerOnly()] };
+      const binary = lib.SpanContext.withBinaryIds(Buffer.from('0000000000000abc', 'hex'), Buffer.from('0000000000000def', 'hex'), null, 3);
+      return { parsed, built: [built.toString(), built.baggage.k, built.isDebugIDContainerOnly()], binary: [binary.toString(), binary.isDebug()] };
     });
     expect(ours).toEqual(real);
   });
@@ -533,6 +535,21 @@ describe('span context members', () => {
 });
 
 describe('span and tracer members', () => {
+  it('differs: a span finished twice is ignored silently; jaeger-client logs an error', () => {
+    const [real, ours] = both((lib) => {
+      const errors: string[] = [];
+      const tracer = newTracer(lib, new lib.NoopReporter(), new lib.ConstSampler(true), {
+        logger: { info: () => undefined, error: (message: string) => errors.push(message) },
+      });
+      const span = tracer.startSpan('op');
+      span.finish();
+      span.finish();
+      return errors.length;
+    });
+    expect(real).toBe(1);
+    expect(ours).toBe(0);
+  });
+
   it('should give span.operationName and tracer.now()', () => {
     const [real, ours] = both((lib) => {
       const tracer = newTracer(lib, new lib.NoopReporter(), new lib.ConstSampler(true));

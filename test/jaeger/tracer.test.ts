@@ -1,3 +1,4 @@
+import { diag } from '@opentelemetry/api';
 import { AlwaysOnSampler } from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
 import type { JaegerSpanContext } from '../../src/jaeger/jaeger-span-context';
@@ -52,6 +53,19 @@ describe('Tracer', () => {
     } finally {
       capture.stop();
     }
+  });
+});
+
+describe('Tracer options.logger', () => {
+  afterEach(() => diag.disable());
+
+  it("should receive the package's warnings, as initTracer's logger does", () => {
+    const errors: string[] = [];
+    const tracer = new Tracer('checkout', new InMemoryReporter(), new ConstSampler(true), {
+      logger: { info: () => undefined, error: (message) => errors.push(message) },
+    });
+    tracer.inject(tracer.startSpan('op').context(), 'no-such-format', {});
+    expect(errors.filter((message) => message.includes('no-such-format'))).toHaveLength(1);
   });
 });
 
