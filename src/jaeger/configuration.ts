@@ -1,6 +1,5 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { SocketOptions } from 'node:dgram';
 
 /** jaeger-client's `config.sampler` (src/configuration.js). `param` must be a number. */
 export interface JaegerSamplerConfig {
@@ -27,7 +26,7 @@ export interface JaegerReporterConfig {
   /** UDP agent port: cannot be honoured (OpenTelemetry has no UDP Thrift exporter); warned about once. */
   agentPort?: number;
   /** UDP socket type (`udp4`, or `dgram` socket options): cannot be honoured; warned about once. */
-  agentSocketType?: string | SocketOptions;
+  agentSocketType?: string | { readonly type: string; readonly [option: string]: unknown };
   /** Jaeger collector URL (`http://host:14268/api/traces`); spans go to OTLP/HTTP on port 4318 of the same host. */
   collectorEndpoint?: string;
   /** Basic authentication towards the collector. */

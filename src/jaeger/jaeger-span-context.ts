@@ -19,6 +19,12 @@ import { JaegerPropagator, formatTraceHeader, itemEntries, stripLeadingZeros } f
 const TRACE_HEADER_READER = new JaegerPropagator();
 
 /**
+ * A Node `Buffer`, as jaeger-client gives ids, declared by the members ids are read with, so that
+ * the declarations need no `@types/node`.
+ */
+export type IdBuffer = Uint8Array & { toString(encoding?: string): string; equals(other: Uint8Array): boolean };
+
+/**
  * The span context of a `JaegerTracer`: a `SpanContextShim` that also answers the questions
  * jaeger-client's SpanContext answers (src/span_context.js), so code and custom injectors
  * written for jaeger-client (its ZipkinB3TextMapCodec, say) keep working: `isSampled()`,
@@ -93,17 +99,17 @@ export class JaegerSpanContext extends SpanContextShim {
   /**
    * jaeger-client's `SpanContext.withBinaryIds(traceId, spanId, parentId, flags, baggage,
    * debugId)`: the ids as Buffers (8 or 16 bytes; `parentId` null for a root), otherwise as
-   * `withStringIds`. What is not a Buffer counts as a missing id.
+   * `withStringIds`. What is not a Buffer (or another Uint8Array) counts as a missing id.
    */
   static withBinaryIds(
-    traceId: Buffer | null,
-    spanId: Buffer | null,
-    parentId: Buffer | null,
+    traceId: Uint8Array | null,
+    spanId: Uint8Array | null,
+    parentId: Uint8Array | null,
     flags: number,
     baggage: Record<string, string> = {},
     debugId = '',
   ): JaegerSpanContext {
-    const hex = (id: unknown): string => (Buffer.isBuffer(id) ? id.toString('hex') : '');
+    const hex = (id: unknown): string => (id instanceof Uint8Array ? Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex') : '');
     return JaegerSpanContext.withStringIds(hex(traceId), hex(spanId), hex(parentId) || null, flags, baggage, debugId);
   }
 
@@ -178,19 +184,19 @@ export class JaegerSpanContext extends SpanContextShim {
    * pads `traceIdStr` to 16 or 32 hex digits). `null` for an invalid context. A new Buffer on
    * each read: this context cannot be changed through it (jaeger-client returns its own).
    */
-  get traceId(): Buffer | null {
+  get traceId(): IdBuffer | null {
     if (!this.isValid()) return null;
     const hex = this.traceIdStr;
     return Buffer.from(hex.padStart(hex.length > 16 ? 32 : 16, '0'), 'hex');
   }
 
   /** The span id as jaeger-client's 8-byte Buffer; `null` for an invalid context. A new Buffer on each read. */
-  get spanId(): Buffer | null {
+  get spanId(): IdBuffer | null {
     return this.isValid() ? Buffer.from(this.getSpanContext().spanId, 'hex') : null;
   }
 
   /** The parent span id as jaeger-client's 8-byte Buffer; `null` for a root, as jaeger-client. */
-  get parentId(): Buffer | null {
+  get parentId(): IdBuffer | null {
     return this._parentSpanId === undefined ? null : Buffer.from(this._parentSpanId, 'hex');
   }
 
