@@ -306,7 +306,7 @@ function increment(counter: Counter, delta = 1): void {
 
 /** jaeger-client's metric names hold `:`, which OpenTelemetry instrument names cannot. */
 function cached<T>(instruments: Map<string, T>, name: string, create: (instrument: string) => T): T {
-  const instrument = String(name).replace(/:/g, '.');
+  const instrument = describeValue(name).replace(/:/g, '.');
   let found = instruments.get(instrument);
   if (found === undefined) {
     found = create(instrument);

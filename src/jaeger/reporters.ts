@@ -98,11 +98,17 @@ export interface Reporter {
   name?(): string;
 }
 
+/** Most spans an `InMemoryReporter` holds until `clear()`. */
+export const MAX_IN_MEMORY_SPANS = 10_000;
+
 /**
- * jaeger-client's `InMemoryReporter`: keeps every reported span in `spans` until `clear()`. Pass
+ * jaeger-client's `InMemoryReporter`: keeps each reported span in `spans` until `clear()`. Pass
  * it as `initTracer`'s `options.reporter` (or to `new Tracer(...)`) to read finished spans in a
  * test, as with jaeger-client. Spans are added when they end (synchronously, in `finish()`).
- * Like jaeger-client's, it keeps all of them: it is meant for tests.
+ *
+ * Unlike jaeger-client's, it holds at most `MAX_IN_MEMORY_SPANS` (10000): later spans are dropped
+ * until `clear()`, with one `diag` warning, so that one left in a long-running process does not
+ * grow without bound.
  */
 export class InMemoryReporter implements Reporter {
   private _spans: ReportedSpan[] = [];
@@ -121,7 +127,8 @@ export class InMemoryReporter implements Reporter {
   }
 
   report(span: ReportedSpan): void {
-    this._spans.push(span);
+    if (this._spans.length < MAX_IN_MEMORY_SPANS) this._spans.push(span);
+    else warnOnce(`InMemoryReporter: holds at most ${MAX_IN_MEMORY_SPANS} spans; later ones are dropped until clear()`);
   }
 
   /** Forgets the reported spans. */

@@ -60,10 +60,19 @@ abstract class JaegerClientSampler implements SamplerLike, LegacySampler {
   /** jaeger-client's `equal`: the same class with the same setting. */
   abstract equal(other: unknown): boolean;
 
-  /** OpenTelemetry's entry point: the same decision as `isSampled`, the tags as attributes. */
+  /**
+   * OpenTelemetry's entry point: the same decision as `isSampled`, the tags as attributes. When
+   * `isSampled` throws (a subclass's, or a replaced `random()`), the span is not sampled and the
+   * error is reported once through `diag`.
+   */
   shouldSample(_context: Context, _traceId: string, spanName: string): SamplingResultLike {
     const tags: Record<string, unknown> = {};
-    if (!this.isSampled(spanName, tags)) return { decision: NOT_RECORD };
+    try {
+      if (!this.isSampled(spanName, tags)) return { decision: NOT_RECORD };
+    } catch (error) {
+      warnOnce(`${this.name()}: isSampled() threw; not sampled`, describeError(error));
+      return { decision: NOT_RECORD };
+    }
     return { decision: RECORD_AND_SAMPLED, attributes: tags as Attributes };
   }
 
@@ -322,7 +331,7 @@ export class RemoteSampler implements SamplerLike, LegacySampler {
 
   /** jaeger-client's decision for a new trace of `operationName` (a random trace id is drawn). */
   isSampled(operationName: string, tags: Record<string, unknown>): boolean {
-    const result = this._remote.shouldSample(ROOT_CONTEXT, randomBytes(16).toString('hex'), String(operationName));
+    const result = this._remote.shouldSample(ROOT_CONTEXT, randomBytes(16).toString('hex'), describeValue(operationName));
     if (result.decision !== RECORD_AND_SAMPLED) return false;
     for (const [key, value] of Object.entries(result.attributes ?? {})) writeTag(tags, key, value);
     return true;

@@ -18,16 +18,26 @@ export class TestUtils {
     return true;
   }
 
-  /** The span's tags as an object, only those in `keys` when given. */
+  /** The span's tags as an object, only those in `keys` when it is an array. */
   static getTags(span: unknown, keys?: string[]): Record<string, unknown> {
     const actual = tagMap(span);
     const tags: Record<string, unknown> = {};
-    for (const [key, value] of actual) if (keys === undefined || keys.includes(key)) tags[key] = value;
+    const wanted = Array.isArray(keys) ? keys : undefined;
+    for (const [key, value] of actual) if (wanted === undefined || wanted.includes(key)) tags[key] = value;
     return tags;
   }
 }
 
+/** The span's tags; none, rather than an exception, for what cannot be read (a Proxy, a throwing getter). */
 function tagMap(span: unknown): Map<string, unknown> {
+  try {
+    return readTags(span);
+  } catch {
+    return new Map();
+  }
+}
+
+function readTags(span: unknown): Map<string, unknown> {
   const tags = new Map<string, unknown>();
   if (typeof span !== 'object' || span === null) return tags;
   const reported = (span as { _tags?: unknown })._tags;

@@ -121,6 +121,7 @@ describe('PrometheusMetricsFactory', () => {
     gauge.update(3);
     factory.createTimer('jaeger:latency', {}).record(12);
     factory.createCounter('jaeger:traces', { state: 'started' }).increment(-4);
+    expect(() => factory.createCounter(Symbol('odd') as unknown as string).increment(1)).not.toThrow();
 
     const { resourceMetrics } = await reader.collect();
     const recorded = Object.fromEntries(
@@ -131,6 +132,7 @@ describe('PrometheusMetricsFactory', () => {
         ]),
       ),
     );
+    delete recorded['Symbol(odd)'];
     expect(recorded).toEqual({
       'jaeger.traces': [[{ state: 'started' }, 2]],
       'jaeger.reporter_queue_length': [[{}, 3]],

@@ -5,6 +5,7 @@ import {
   CompositeReporter,
   InMemoryReporter,
   LoggingReporter,
+  MAX_IN_MEMORY_SPANS,
   NoopReporter,
   ReportedSpan,
   ReporterSpanProcessor,
@@ -172,6 +173,24 @@ describe('CompositeReporter', () => {
     const composite = new CompositeReporter('nope' as unknown as Reporter[]);
     expect(() => composite.report(new ReportedSpan(finishedSpan()))).not.toThrow();
     expect(String(composite)).toBe('CompositeReporter()');
+  });
+});
+
+describe('InMemoryReporter', () => {
+  it('should hold at most MAX_IN_MEMORY_SPANS spans until clear(), warning once', () => {
+    const capture = captureDiag();
+    try {
+      const reporter = new InMemoryReporter();
+      const span = new ReportedSpan(finishedSpan());
+      for (let i = 0; i < MAX_IN_MEMORY_SPANS + 5; i++) reporter.report(span);
+      expect(reporter.spans).toHaveLength(MAX_IN_MEMORY_SPANS);
+      expect(capture.matching('InMemoryReporter')).toHaveLength(1);
+      reporter.clear();
+      reporter.report(span);
+      expect(reporter.spans).toHaveLength(1);
+    } finally {
+      capture.stop();
+    }
   });
 });
 

@@ -62,6 +62,20 @@ describe('set-up and updates', () => {
     }
   });
 
+  it('should not sample, and warn once, when a replaced random() throws', () => {
+    const capture = captureDiag();
+    try {
+      const sampler = new ProbabilisticSampler(1);
+      sampler.random = () => {
+        throw new Error('no entropy');
+      };
+      expect(decide(sampler).decision).toBe(0);
+      expect(capture.matching('no entropy')).toHaveLength(1);
+    } finally {
+      capture.stop();
+    }
+  });
+
   it('should decide even when the tags object refuses writes', () => {
     expect(new ConstSampler(true).isSampled('op', Object.freeze({}))).toBe(true);
   });

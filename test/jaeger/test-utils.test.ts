@@ -26,7 +26,17 @@ describe('TestUtils', () => {
     expect(TestUtils.hasTags(span, { component: 'db', rows: 3, 'sampler.type': 'const' })).toBe(true);
   });
 
-  it('should find no tags on what is not a span', () => {
-    for (const value of [undefined, null, 'span', {}, { _tags: 'no' }]) expect(TestUtils.getTags(value)).toEqual({});
+  it('should find no tags on what is not a span, and never throw', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('hostile');
+        },
+      },
+    );
+    for (const value of [undefined, null, 'span', {}, { _tags: 'no' }, hostile]) expect(TestUtils.getTags(value)).toEqual({});
+    expect(TestUtils.getTags({ _tags: [{ key: 'a', value: 1 }] }, 7 as unknown as string[])).toEqual({ a: 1 });
+    expect(TestUtils.hasTags(hostile, null as unknown as Record<string, unknown>)).toBe(true);
   });
 });
