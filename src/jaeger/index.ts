@@ -23,7 +23,7 @@ export { CompositeReporter, InMemoryReporter, LoggingReporter, NoopReporter, Rem
 export type { FinishedSpanLike, Reporter, ReportedLog, ReportedTag } from './reporters';
 export { TextMapCodec, ZipkinB3TextMapCodec } from './codecs';
 export type { TextMapCodecOptions, ZipkinB3TextMapCodecOptions } from './codecs';
-export { JaegerMetrics, PrometheusMetricsFactory } from './metrics';
+export { PrometheusMetricsFactory } from './metrics';
 export type { Counter, Gauge, MetricsFactory, Timer } from './metrics';
 export { TestUtils } from './test-utils';
 export { TChannelBridge } from './tchannel-bridge';

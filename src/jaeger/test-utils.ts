@@ -22,8 +22,8 @@ export class TestUtils {
   static getTags(span: unknown, keys?: string[]): Record<string, unknown> {
     const actual = tagMap(span);
     const tags: Record<string, unknown> = {};
-    const wanted = Array.isArray(keys) ? keys : undefined;
-    for (const [key, value] of actual) if (wanted === undefined || wanted.includes(key)) tags[key] = value;
+    const wanted = Array.isArray(keys) ? new Set(keys) : undefined;
+    for (const [key, value] of actual) if (wanted === undefined || wanted.has(key)) tags[key] = value;
     return tags;
   }
 }
