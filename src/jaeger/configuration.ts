@@ -25,8 +25,8 @@ export interface JaegerReporterConfig {
   agentHost?: string;
   /** UDP agent port: cannot be honoured (OpenTelemetry has no UDP Thrift exporter); warned about once. */
   agentPort?: number;
-  /** UDP socket type: cannot be honoured; warned about once. */
-  agentSocketType?: string;
+  /** UDP socket type (`udp4`, or `dgram` socket options): cannot be honoured; warned about once. */
+  agentSocketType?: string | { readonly type: string; readonly [option: string]: unknown };
   /** Jaeger collector URL (`http://host:14268/api/traces`); spans go to OTLP/HTTP on port 4318 of the same host. */
   collectorEndpoint?: string;
   /** Basic authentication towards the collector. */
@@ -54,6 +54,10 @@ export interface JaegerConfig {
   sampler?: JaegerSamplerConfig;
   reporter?: JaegerReporterConfig;
   throttler?: JaegerThrottlerConfig;
+  /** Declared here by `@types/jaeger-client`; jaeger-client reads it from `options` only and so does this package. */
+  traceId128bit?: boolean;
+  /** Declared here by `@types/jaeger-client`; jaeger-client reads it from `options` only and so does this package. */
+  shareRpcSpan?: boolean;
 }
 
 /** jaeger-client's logger shape: both methods take one message string. */
@@ -72,9 +76,16 @@ export interface JaegerOptions {
   contextKey?: string;
   /** Prefix of baggage headers, default `uberctx-`. */
   baggagePrefix?: string;
-  /** A jaeger-client reporter: cannot be used (it takes jaeger-client spans); use `exporter`. Warned about once. */
+  /**
+   * A jaeger-client reporter (`report(span)`, e.g. `InMemoryReporter`): receives each finished,
+   * sampled span as a `ReportedSpan`, and replaces the exporter `config.reporter` describes, as in
+   * jaeger-client (`options.exporter` still exports).
+   */
   reporter?: unknown;
-  /** jaeger-client metrics factory: not supported; warned about once. */
+  /**
+   * A jaeger-client metrics factory (`PrometheusMetricsFactory`, or any with `createCounter` and
+   * `createGauge`): receives jaeger-client's tracer metrics (see `JaegerMetrics`).
+   */
   metrics?: unknown;
   /** jaeger-client throttler: not supported; warned about once. */
   throttler?: unknown;

@@ -6,7 +6,7 @@ import { logger } from '../logger';
 import { core, resources } from '../otel-sdk/packages';
 import { sdkLine } from '../otel-sdk/sdk-line';
 import { NOOP_PROPAGATOR, propagatorsFromEnv } from '../propagators/propagator-from-env';
-import type { SpanExporter, SpanProcessor } from '../otel-sdk/types';
+import type { Sampler, SdkTracerProvider, SpanExporter, SpanProcessor } from '../otel-sdk/types';
 import { MAX_TIMER_DELAY_MS } from '../time';
 import { batchConfig } from '../sdk/batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, otlpProtocol, tracesExporterNames } from '../sdk/exporter-from-env';
@@ -18,6 +18,8 @@ import { JaegerPropagator } from './jaeger-propagator';
 import { JaegerTracer } from './jaeger-tracer';
 import { LoggingSpanProcessor } from './logging-span-processor';
 import { createSampler } from './sampler-config';
+import { MetricsExporter, MetricsSampler, MetricsSpanProcessor, jaegerMetricsFrom } from './metrics';
+import { ReporterSpanProcessor, isReporter } from './reporters';
 
 /** OTLP/HTTP and OTLP/gRPC ports of a Jaeger (1.35+) or OpenTelemetry Collector host. */
 const OTLP_HTTP_PORT = 4318;
@@ -66,8 +68,11 @@ export function initTracerFromEnv(config: JaegerConfig = {}, options: JaegerOpti
   return buildTracer(merged.config, merged.options, process.env);
 }
 
-/** Sends `diag` warnings and errors, the shim's included, to the application's jaeger-client logger. */
-function useLogger(jaegerLogger: JaegerLogger | undefined): void {
+/**
+ * Sends `diag` warnings and errors, the shim's included, to the application's jaeger-client logger.
+ * @internal also used by `Tracer`'s constructor
+ */
+export function useLogger(jaegerLogger: JaegerLogger | undefined): void {
   if (jaegerLogger !== undefined && jaegerLogger !== null) {
     diag.setLogger(new JaegerDiagLogger(jaegerLogger), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   }
@@ -88,7 +93,13 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
   try {
     const processors: SpanProcessor[] = [];
     if (config.reporter?.logSpans && options.logger !== undefined) processors.push(new LoggingSpanProcessor(options.logger));
-    const exporter = options.exporter ?? createExporter(config.reporter ?? {}, env);
+    // jaeger-client: options.reporter replaces the reporter config.reporter describes.
+    const reporter = isReporter(options.reporter) ? options.reporter : undefined;
+    if (reporter !== undefined) processors.push(new ReporterSpanProcessor(reporter, serviceName, options.tags));
+    const metrics = jaegerMetricsFrom(options.metrics);
+    if (metrics !== undefined) processors.push(new MetricsSpanProcessor(metrics));
+    const configured = options.exporter ?? (reporter === undefined ? createExporter(config.reporter ?? {}, env) : undefined);
+    const exporter = configured !== undefined && metrics !== undefined ? (new MetricsExporter(configured, metrics) as SpanExporter) : configured;
     if (exporter !== undefined) {
       processors.push(
         sdkLine().createBatchSpanProcessor(
@@ -105,17 +116,23 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
         ),
       );
     }
-    const provider = sdkLine().createProvider({
-      resource: resources().resourceFromAttributes(resourceAttributes(serviceName, options.tags)),
-      sampler: sampling.sampler,
-      spanProcessors: processors,
-    });
+    const sampler = metrics === undefined ? sampling.sampler : (new MetricsSampler(sampling.sampler, metrics) as Sampler);
+    const provider = createJaegerProvider(serviceName, options.tags, sampler, processors);
     return new JaegerTracer(provider, { ...propagators(options, env), onClose: sampling.close === undefined ? [] : [sampling.close] });
   } catch (error) {
     // A remote sampler polls from the start; with no tracer returned, nothing else could stop it.
     void sampling.close?.();
     throw error;
   }
+}
+
+/**
+ * The provider of a jaeger-client tracer: resource `service.name`, `host.name` and `tags`, the
+ * sampler and span processors. Used by `initTracer` and by `Tracer`'s constructor.
+ * @internal
+ */
+export function createJaegerProvider(serviceName: string, tags: unknown, sampler: Sampler, spanProcessors: SpanProcessor[]): SdkTracerProvider {
+  return sdkLine().createProvider({ resource: resources().resourceFromAttributes(resourceAttributes(serviceName, tags)), sampler, spanProcessors });
 }
 
 /** The propagator of each format: the options', else `OTEL_PROPAGATORS`', else W3C + Jaeger. */
@@ -242,8 +259,7 @@ function warnUnsupported(config: JaegerConfig, options: JaegerOptions): void {
     [config.reporter?.agentPort !== undefined, 'reporter.agentPort (UDP agent): spans go over OTLP/HTTP to port 4318 instead'],
     [config.reporter?.agentSocketType !== undefined, 'reporter.agentSocketType (UDP agent): spans go over OTLP/HTTP instead'],
     [config.throttler !== undefined || options.throttler !== undefined, 'throttler: jaeger-debug-id is rate-limited locally (options.maxDebugIdsPerSecond)'],
-    [options.metrics !== undefined, 'metrics: use OpenTelemetry metrics; the SDK reports dropped spans through diag'],
-    [options.reporter !== undefined, 'options.reporter (a jaeger-client reporter cannot take OpenTelemetry spans): pass options.exporter'],
+    [options.reporter !== undefined && !isReporter(options.reporter), 'options.reporter without a report(span) method'],
     [options.traceId128bit === false, 'traceId128bit: false (OpenTelemetry always makes 128-bit trace ids)'],
     [options.shareRpcSpan !== undefined, 'shareRpcSpan (OpenTelemetry gives client and server their own spans)'],
     [config.reporter?.logSpans === true && options.logger === undefined, 'reporter.logSpans without options.logger (nothing to log to, as in jaeger-client)'],

@@ -486,7 +486,7 @@ export function stripLeadingZeros(id: string): string {
  * `=`; a pair without exactly one `=` is dropped. Key and value are not trimmed around the `=`
  * (`a = 1` gives key `a ` and value ` 1`), as in jaeger-client. Empty keys are dropped.
  */
-function parseCommaSeparatedBaggage(items: BaggageItems, value: string): void {
+export function parseCommaSeparatedBaggage(items: BaggageItems, value: string): void {
   for (const pair of value.split(',')) {
     const keyValue = pair.trim().split('=');
     if (keyValue.length === 2 && keyValue[0] !== '') addBaggageItem(items, keyValue[0], keyValue[1]);

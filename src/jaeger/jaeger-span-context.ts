@@ -1,9 +1,23 @@
-import { TraceFlags } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, TraceFlags } from '@opentelemetry/api';
+import { readEntries } from '../attributes';
+import { textMapGetter } from '../carrier';
+import { limitEntries } from '../limits';
 import type { Baggage, SpanContext } from '@opentelemetry/api';
 import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
 import type { SpanContextSource } from '../span-context-shim';
-import { JAEGER_DEBUG_TRACE_STATE_KEY } from './constants';
-import { formatTraceHeader, jaegerFlags, stripLeadingZeros } from './jaeger-propagator';
+import { addBaggageItem } from './baggage-key';
+import type { BaggageItems } from './baggage-key';
+import { JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_FLAG, JAEGER_TRACE_HEADER } from './constants';
+import { JaegerPropagator, formatTraceHeader, itemEntries, jaegerFlags, stripLeadingZeros } from './jaeger-propagator';
+
+/** Reads `fromString`'s value with the Jaeger propagator's one parser. */
+const TRACE_HEADER_READER = new JaegerPropagator();
+
+/**
+ * A Node `Buffer`, as jaeger-client gives ids, declared by the members ids are read with, so that
+ * the declarations need no `@types/node`.
+ */
+export type IdBuffer = Uint8Array & { toString(encoding?: string): string; equals(other: Uint8Array): boolean };
 
 /**
  * The span context of a `JaegerTracer`: a `SpanContextShim` that also answers the questions
@@ -39,6 +53,59 @@ export class JaegerSpanContext extends SpanContextShim {
     const context = JaegerSpanContext._fromSource(source, baggage) as JaegerSpanContext;
     context._parentSpanId = parentSpanId;
     return context;
+  }
+
+  /**
+   * jaeger-client's `SpanContext.fromString`: the span context an `uber-trace-id` value
+   * (`{trace-id}:{span-id}:{parent-span-id}:{flags}`) describes, read by `JaegerPropagator`'s
+   * rules, or `null` when it is not one. Never throws.
+   */
+  static fromString(serialized: string): JaegerSpanContext | null {
+    try {
+      const received = TRACE_HEADER_READER._read({ [JAEGER_TRACE_HEADER]: serialized }, textMapGetter)?.received;
+      return received === undefined ? null : new JaegerSpanContext(received.spanContext, EMPTY_BAGGAGE, received.parentSpanId);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * jaeger-client's `SpanContext.withStringIds(traceIdStr, spanIdStr, parentIdStr, flags,
+   * baggage, debugId)`: hex ids (leading zeros optional), Jaeger flags, a plain-object baggage.
+   * Ids that do not make a valid context give an invalid one that keeps the baggage and debug id.
+   */
+  static withStringIds(
+    traceIdStr: string,
+    spanIdStr: string,
+    parentIdStr: string | null | undefined,
+    flags: number,
+    baggage: Record<string, string> = {},
+    debugId = '',
+  ): JaegerSpanContext {
+    const parsed = JaegerSpanContext.fromString(`${traceIdStr}:${spanIdStr}:${parentIdStr || '0'}:${(Number(flags) || 0).toString(16)}`);
+    const context = new JaegerSpanContext(parsed?.getSpanContext() ?? INVALID_SPAN_CONTEXT, EMPTY_BAGGAGE, parsed?._parentSpanId, debugId || undefined);
+    const items: BaggageItems = new Map();
+    if (typeof baggage === 'object' && baggage !== null) {
+      for (const [key, value] of readEntries(baggage, 'withStringIds baggage')) if (typeof value === 'string') addBaggageItem(items, key, value);
+    }
+    return items.size === 0 ? context : context._useEntries(limitEntries(itemEntries(items), 'withStringIds'));
+  }
+
+  /**
+   * jaeger-client's `SpanContext.withBinaryIds(traceId, spanId, parentId, flags, baggage,
+   * debugId)`: the ids as Buffers (8 or 16 bytes; `parentId` null for a root), otherwise as
+   * `withStringIds`. What is not a Buffer (or another Uint8Array) counts as a missing id.
+   */
+  static withBinaryIds(
+    traceId: Uint8Array | null,
+    spanId: Uint8Array | null,
+    parentId: Uint8Array | null,
+    flags: number,
+    baggage: Record<string, string> = {},
+    debugId = '',
+  ): JaegerSpanContext {
+    const hex = (id: unknown): string => (id instanceof Uint8Array ? Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex') : '');
+    return JaegerSpanContext.withStringIds(hex(traceId), hex(spanId), hex(parentId) || null, flags, baggage, debugId);
   }
 
   /** Whether the trace is sampled (trace flag 0x1). */
@@ -89,6 +156,45 @@ export class JaegerSpanContext extends SpanContextShim {
     const items: Record<string, string> = Object.create(null);
     for (const [key, entry] of this._baggageEntries()) items[key] = entry.value;
     return items;
+  }
+
+  /** Whether the context came from a carrier (jaeger-client `isRemote()`). */
+  isRemote(): boolean {
+    return this.getSpanContext().isRemote === true;
+  }
+
+  /**
+   * Whether the context has no trace but a `jaeger-debug-id` (jaeger-client
+   * `isDebugIDContainerOnly()`): what a carrier with only that header extracts to.
+   */
+  isDebugIDContainerOnly(): boolean {
+    return !this.isValid() && Boolean(this._debugId);
+  }
+
+  /** Whether the firehose flag (0x8) is set (jaeger-client `isFirehose()`). */
+  isFirehose(): boolean {
+    return (this.flags & JAEGER_FIREHOSE_FLAG) !== 0;
+  }
+
+  /**
+   * The trace id as jaeger-client's Buffer: 8 bytes when it fits 64 bits, else 16 (jaeger-client
+   * pads `traceIdStr` to 16 or 32 hex digits). `null` for an invalid context. A new Buffer on
+   * each read: this context cannot be changed through it (jaeger-client returns its own).
+   */
+  get traceId(): IdBuffer | null {
+    if (!this.isValid()) return null;
+    const hex = this.traceIdStr;
+    return Buffer.from(hex.padStart(hex.length > 16 ? 32 : 16, '0'), 'hex');
+  }
+
+  /** The span id as jaeger-client's 8-byte Buffer; `null` for an invalid context. A new Buffer on each read. */
+  get spanId(): IdBuffer | null {
+    return this.isValid() ? Buffer.from(this.getSpanContext().spanId, 'hex') : null;
+  }
+
+  /** The parent span id as jaeger-client's 8-byte Buffer; `null` for a root, as jaeger-client. */
+  get parentId(): IdBuffer | null {
+    return this._parentSpanId === undefined ? null : Buffer.from(this._parentSpanId, 'hex');
   }
 
   /** `{trace-id}:{span-id}:{parent-span-id}:{flags}`, as jaeger-client's `toString()`. */

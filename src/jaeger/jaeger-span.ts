@@ -1,5 +1,8 @@
 import type { Baggage, BaggageEntry, SpanContext } from '@opentelemetry/api';
+import type * as opentracing from 'opentracing';
+import { toAttributeValue } from '../attributes';
 import { SpanShim } from '../span-shim';
+import type { SpanStart } from '../span-shim';
 import type { SpanContextShim } from '../span-context-shim';
 import { JaegerSpanContext } from './jaeger-span-context';
 import { findBaggageItem, normalizeBaggageKey } from './baggage-key';
@@ -20,6 +23,24 @@ export const MAX_BAGGAGE_VALUE_LENGTH = 2048;
  */
 export class JaegerSpan extends SpanShim {
   private _parentSpanId: string | undefined;
+  private _operationName = '';
+
+  /** @internal used by JaegerTracer: also keeps the name for `operationName`. */
+  static override _startDeferred(tracerShim: opentracing.Tracer, start: SpanStart, tags: unknown): SpanShim {
+    const span = super._startDeferred(tracerShim, start, tags) as JaegerSpan;
+    span._operationName = start.name;
+    return span;
+  }
+
+  /** The span's name, as given at start or by the last `setOperationName` (jaeger-client `span.operationName`). */
+  get operationName(): string {
+    return this._operationName;
+  }
+
+  protected override _setOperationName(name: string): void {
+    super._setOperationName(name);
+    this._operationName = typeof name === 'string' ? name : String(toAttributeValue(name));
+  }
 
   /** @internal used by JaegerTracer */
   _setParentSpanId(parentSpanId: string | undefined): void {

@@ -145,6 +145,11 @@ export class JaegerTracer extends TracerShim {
     this._extractors.set(format, extractor);
   }
 
+  /** The current time in milliseconds since the epoch, `Date.now()` (jaeger-client `tracer.now()`). */
+  now(): number {
+    return Date.now();
+  }
+
   protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
     return super._startSpan(name, jaegerSpanOptions(fields));
   }
