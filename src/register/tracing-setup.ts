@@ -1,0 +1,78 @@
+import { ProxyTracerProvider, context, propagation, trace } from '@opentelemetry/api';
+import type { TextMapPropagator, TracerProvider } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { describeError, logger } from '../logger';
+import { propagatorsFromEnv } from '../jaeger/propagator-from-env';
+import { createTracerProvider } from '../sdk/create-tracer-provider';
+import type { Environment } from '../sdk/exporter-from-env';
+
+/** What a provider may offer for flushing: the SDK providers have both. */
+export interface FlushableTracerProvider extends TracerProvider {
+  forceFlush?(): Promise<void>;
+  shutdown?(): Promise<void>;
+}
+
+/** Where the spans of the global tracer go, once `setUpTracing` has decided. */
+export interface TracingSetup {
+  /** The provider spans come from: the one registered before, or the one `register` made. */
+  provider: FlushableTracerProvider;
+  /** `true` when `register` made and registered `provider`, so it may shut it down at exit. */
+  own: boolean;
+}
+
+/** The delegate of a `ProxyTracerProvider` nobody has registered a provider into. */
+const NO_DELEGATE = new ProxyTracerProvider().getDelegate();
+
+/**
+ * The OpenTelemetry TracerProvider registered globally (`trace.setGlobalTracerProvider`, which
+ * NodeSDK and `NodeTracerProvider.register()` call), or `undefined` when none is. The API's
+ * global is a `ProxyTracerProvider` whose delegate is the registered provider; one registered
+ * through another copy of `@opentelemetry/api` is that copy's proxy, returned as it is.
+ */
+export function registeredTracerProvider(): FlushableTracerProvider | undefined {
+  const global = trace.getTracerProvider();
+  if (!(global instanceof ProxyTracerProvider)) return global;
+  const delegate = global.getDelegate();
+  return delegate === NO_DELEGATE ? undefined : delegate;
+}
+
+/**
+ * Decides where the global tracer's spans go; `register` calls it once, when the application
+ * first traces (its first span, inject or extract through the global tracer, or its first
+ * `initTracer`), so that every `--require`/`--import` and the application's own start-up code
+ * (NodeSDK started at the top of its main module) have run by then.
+ *
+ * - A provider already registered globally is used as it is; nothing else is registered.
+ * - Otherwise `createTracerProvider()` builds one from the `OTEL_*` variables alone (resource,
+ *   sampler, batch span processor, exporter; see its documentation) and it is registered
+ *   globally, with an AsyncLocalStorage context manager and the propagator `OTEL_PROPAGATORS`
+ *   names (`propagatorsFromEnv`, HTTP-header variant), else W3C trace context and baggage, the
+ *   OpenTelemetry default.
+ *
+ * Never throws: a failure is reported through `diag` and leaves the global tracer on whatever
+ * is registered (the API's no-op provider when nothing is).
+ */
+export function setUpTracing(env: Environment = process.env): TracingSetup | undefined {
+  try {
+    const registered = registeredTracerProvider();
+    if (registered !== undefined) {
+      logger.debug('register: an OpenTelemetry TracerProvider is registered; OpenTracing spans go to it');
+      return { provider: registered, own: false };
+    }
+    const provider = createTracerProvider({ env });
+    trace.setGlobalTracerProvider(provider);
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(globalPropagator(env));
+    logger.debug('register: no OpenTelemetry TracerProvider was registered; one was set up from the OTEL_* variables');
+    return { provider, own: true };
+  } catch (error) {
+    logger.error(`register: tracing could not be set up: ${describeError(error)}`);
+    return undefined;
+  }
+}
+
+/** `OTEL_PROPAGATORS`' propagator for HTTP headers, else the specification's default `tracecontext,baggage`. */
+function globalPropagator(env: Environment): TextMapPropagator {
+  return propagatorsFromEnv(env, {})?.httpHeaders ?? new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
+}
