@@ -72,22 +72,26 @@ describe('register: unmodified OpenTracing applications on OpenTelemetry', () =>
   });
 
   describe.each([
-    ['jaeger-client-app.js', '--require', false],
-    ['jaeger-client-app.mjs', '--import', false],
-    ['express-opentracing-app.js', '--require', false],
-    ['express-opentracing-app.mjs', '--import', false],
-    ['jaeger-client-app.js', '--require', true],
-    ['jaeger-client-app.mjs', '--import', true],
-    ['express-opentracing-app.js', '--require', true],
-    ['express-opentracing-app.mjs', '--import', true],
-  ] as const)('%s under %s, with auto-instrumentations-node: %s', (app, flag, auto) => {
-    const service = `register-${app.replace('.', '-')}-${auto ? 'auto' : 'alone'}`;
+    ['jaeger-client-app.js', '--require', 'none'],
+    ['jaeger-client-app.mjs', '--import', 'none'],
+    ['express-opentracing-app.js', '--require', 'none'],
+    ['express-opentracing-app.mjs', '--import', 'none'],
+    ['jaeger-client-app.js', '--require', 'after'],
+    ['jaeger-client-app.mjs', '--import', 'after'],
+    ['express-opentracing-app.js', '--require', 'after'],
+    ['express-opentracing-app.mjs', '--import', 'after'],
+    ['express-opentracing-app.js', '--require', 'before'],
+  ] as const)('%s under %s, auto-instrumentations-node/register loaded: %s', (app, flag, order) => {
+    const auto = order !== 'none';
+    const service = `register-${app.replace('.', '-')}-${order}`;
     let run: AppRun;
     let received: ReceivedSpan[];
     let traces: Map<string, ReceivedSpan[]>;
 
     beforeAll(async () => {
-      const preloads = [flag, 'opentracing-otel-shim/register', ...(auto ? [flag, '@opentelemetry/auto-instrumentations-node/register'] : [])];
+      const shim = [flag, 'opentracing-otel-shim/register'];
+      const autoInstrumentations = [flag, '@opentelemetry/auto-instrumentations-node/register'];
+      const preloads = { none: shim, after: [...shim, ...autoInstrumentations], before: [...autoInstrumentations, ...shim] }[order];
       run = await runApp(join(FIXTURES, app), preloads, {
         OTEL_EXPORTER_OTLP_ENDPOINT: server.httpUrl.origin,
         OTEL_SERVICE_NAME: service,
