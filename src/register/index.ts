@@ -5,6 +5,17 @@
  * documentation (src/register/register.ts) and docs/migrating-from-jaeger-client.md
  * ("Zero code"). This entry point exports nothing.
  */
-import { register } from './register';
+import { describeError, logger } from '../logger';
+import type * as RegisterModule from './register';
 
-register();
+try {
+  // Loaded here rather than imported, so that a missing optional peer dependency (the SDK
+  // packages, require-in-the-middle, import-in-the-middle) leaves the application untraced,
+  // with a diag error naming it, instead of stopping it before it starts.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./register') as typeof RegisterModule).register();
+} catch (error) {
+  logger.error(
+    `register: OpenTracing was not redirected to OpenTelemetry; is every package docs/migrating-from-jaeger-client.md lists for it installed? ${describeError(error)}`,
+  );
+}
