@@ -1,4 +1,4 @@
-import * as jaeger from '../jaeger';
+import type * as JaegerModule from '../jaeger';
 import type { JaegerTracer } from '../jaeger';
 import { logger } from '../logger';
 
@@ -36,7 +36,10 @@ export interface JaegerClientRedirectHooks {
  * applications often leave to the process' end). A name jaeger-client exports and `./jaeger` does
  * not is `undefined` here too: the redirect never mixes jaeger-client's own classes in.
  */
-export function createJaegerClientRedirect(hooks: JaegerClientRedirectHooks): typeof jaeger {
+export function createJaegerClientRedirect(hooks: JaegerClientRedirectHooks): typeof JaegerModule {
+  // Loaded when jaeger-client is, not at start-up: an application without it does not pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const jaeger = require('../jaeger') as typeof JaegerModule;
   return {
     ...jaeger,
     initTracer(config, options) {

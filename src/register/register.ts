@@ -36,15 +36,14 @@ const REGISTERED = Symbol.for('opentracing-otel-shim.register');
  */
 export function register(env: Readonly<Record<string, string | undefined>> = process.env): void {
   const global = globalThis as { [REGISTERED]?: true };
-  // Node 20 runs --require modules in the module loader's thread too, where there is nothing to trace.
   if (global[REGISTERED] || !isMainThread) return;
   global[REGISTERED] = true;
   try {
     const state = new RegisterState(env);
     const onLoad = new Map<string, OnPackageLoad>([['opentracing', (exports) => state.adopt(exports)]]);
     if (isJaegerClientRedirected(env)) {
-      const redirect = createJaegerClientRedirect({ beforeInit: () => state.setUp(), track: (tracer) => state.track(tracer) });
-      onLoad.set('jaeger-client', () => redirect);
+      let redirect: object | undefined;
+      onLoad.set('jaeger-client', () => (redirect ??= createJaegerClientRedirect({ beforeInit: () => state.setUp(), track: (tracer) => state.track(tracer) })));
     }
     state.adopt(opentracing as unknown as Record<string, unknown>);
     hookPackages(onLoad);

@@ -1,10 +1,10 @@
 import { ProxyTracerProvider, context, propagation, trace } from '@opentelemetry/api';
 import type { TextMapPropagator, TracerProvider } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import type * as ContextAsyncHooks from '@opentelemetry/context-async-hooks';
+import type * as Core from '@opentelemetry/core';
 import { describeError, logger } from '../logger';
-import { propagatorsFromEnv } from '../jaeger/propagator-from-env';
-import { createTracerProvider } from '../sdk/create-tracer-provider';
+import type * as PropagatorFromEnv from '../jaeger/propagator-from-env';
+import type * as CreateTracerProvider from '../sdk/create-tracer-provider';
 import type { Environment } from '../sdk/exporter-from-env';
 
 /** What a provider may offer for flushing: the SDK providers have both. */
@@ -60,6 +60,11 @@ export function setUpTracing(env: Environment = process.env): TracingSetup | und
       logger.debug('register: an OpenTelemetry TracerProvider is registered; OpenTracing spans go to it');
       return { provider: registered, own: false };
     }
+    // The SDK is loaded here, not at start-up: with a provider registered by others it is not needed.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { createTracerProvider } = require('../sdk/create-tracer-provider') as typeof CreateTracerProvider;
+    const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof ContextAsyncHooks;
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const provider = createTracerProvider({ env });
     trace.setGlobalTracerProvider(provider);
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -74,5 +79,9 @@ export function setUpTracing(env: Environment = process.env): TracingSetup | und
 
 /** `OTEL_PROPAGATORS`' propagator for HTTP headers, else the specification's default `tracecontext,baggage`. */
 function globalPropagator(env: Environment): TextMapPropagator {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { propagatorsFromEnv } = require('../jaeger/propagator-from-env') as typeof PropagatorFromEnv;
+  const { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof Core;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   return propagatorsFromEnv(env, {})?.httpHeaders ?? new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
 }
