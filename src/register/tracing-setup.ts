@@ -45,7 +45,9 @@ export function registeredTracerProvider(): FlushableTracerProvider | undefined 
  *
  * - A provider already registered globally is used as it is; nothing else is registered.
  * - Otherwise `createTracerProvider()` builds one from the `OTEL_*` variables alone (resource,
- *   sampler, batch span processor, exporter; see its documentation) and it is registered
+ *   sampler, batch span processor, exporter; see its documentation), except that with
+ *   `OTEL_TRACES_EXPORTER` unset the exporter is OTLP, the specification's default, rather than
+ *   trace trees on stdout (`withOtlpDefault`); it is registered
  *   globally, with an AsyncLocalStorage context manager and the propagator `OTEL_PROPAGATORS`
  *   names (`propagatorsFromEnv`, HTTP-header variant), else W3C trace context and baggage, the
  *   OpenTelemetry default.
@@ -65,7 +67,7 @@ export function setUpTracing(env: Environment = process.env): TracingSetup | und
     const { createTracerProvider } = require('../sdk/create-tracer-provider') as typeof CreateTracerProvider;
     const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof ContextAsyncHooks;
     /* eslint-enable @typescript-eslint/no-require-imports */
-    const provider = createTracerProvider({ env });
+    const provider = createTracerProvider({ env: withOtlpDefault(env) });
     trace.setGlobalTracerProvider(provider);
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(globalPropagator(env));
@@ -75,6 +77,16 @@ export function setUpTracing(env: Environment = process.env): TracingSetup | und
     logger.error(`register: tracing could not be set up: ${describeError(error)}`);
     return undefined;
   }
+}
+
+/**
+ * `env` with `OTEL_TRACES_EXPORTER=otlp` when it is unset or blank: the OpenTelemetry
+ * specification's default, where `createTracerProvider` would draw trace trees on stdout. A
+ * preload in production must not write into the application's own output; OTLP goes to
+ * `http://localhost:4318` (a local collector or agent) unless an endpoint variable says otherwise.
+ */
+function withOtlpDefault(env: Environment): Environment {
+  return (env.OTEL_TRACES_EXPORTER ?? '').trim() === '' ? { ...env, OTEL_TRACES_EXPORTER: 'otlp' } : env;
 }
 
 /** `OTEL_PROPAGATORS`' propagator for HTTP headers, else the specification's default `tracecontext,baggage`. */

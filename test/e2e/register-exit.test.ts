@@ -67,6 +67,24 @@ describe("register: spans are exported at exit, and the exit stays the applicati
   });
 });
 
+describe('register with no OTEL_* variable but a short OTLP timeout', () => {
+  it("should export over OTLP, the specification's default, and draw no trace tree into the application's stdout", async () => {
+    const env: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('OTEL_')) env[key] = value;
+    // Nothing listens on localhost:4318 here (or something does: either way nothing is drawn); the timeout bounds the wait at exit.
+    env.OTEL_EXPORTER_OTLP_TIMEOUT = '300';
+    const child = spawn(process.execPath, ['--require', 'opentracing-otel-shim/register', FIXTURE, 'exit-code'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const code = await new Promise((resolveCode) => child.once('close', resolveCode));
+    expect({ code, stdout }).toEqual({ code: 3, stdout: 'ready\n' });
+  });
+});
+
 /** Runs the fixture in `mode`, sending SIGTERM once it is ready if `terminate`; resolves when it has exited. */
 function runFixture(
   mode: string,
