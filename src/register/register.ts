@@ -112,6 +112,6 @@ class RegisterState {
     const work: Array<Promise<void> | undefined> = [setup?.own ? setup.provider.shutdown?.() : setup?.provider.forceFlush?.()];
     for (const tracer of [...this._jaegerTracers]) work.push(tracer.close());
     const failures = (await Promise.allSettled(work)).filter((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failures.length > 0) throw new AggregateError(failures.map((failure) => failure.reason as unknown));
+    if (failures.length > 0) throw new Error(failures.map((failure) => describeError(failure.reason)).join('; '));
   }
 }

@@ -1,4 +1,4 @@
-import { ProxyTracerProvider, context, propagation, trace } from '@opentelemetry/api';
+import { DiagConsoleLogger, ProxyTracerProvider, context, diag, propagation, trace } from '@opentelemetry/api';
 import type { TextMapPropagator, TracerProvider } from '@opentelemetry/api';
 import type * as ContextAsyncHooks from '@opentelemetry/context-async-hooks';
 import type * as Core from '@opentelemetry/core';
@@ -47,7 +47,8 @@ export function registeredTracerProvider(): FlushableTracerProvider | undefined 
  * - Otherwise `createTracerProvider()` builds one from the `OTEL_*` variables alone (resource,
  *   sampler, batch span processor, exporter; see its documentation), except that with
  *   `OTEL_TRACES_EXPORTER` unset the exporter is OTLP, the specification's default, rather than
- *   trace trees on stdout (`withOtlpDefault`); it is registered
+ *   trace trees on stdout (`withOtlpDefault`), and `OTEL_LOG_LEVEL` sends `diag` output to the
+ *   console (`useLogLevel`); it is registered
  *   globally, with an AsyncLocalStorage context manager and the propagator `OTEL_PROPAGATORS`
  *   names (`propagatorsFromEnv`, HTTP-header variant), else W3C trace context and baggage, the
  *   OpenTelemetry default.
@@ -67,6 +68,7 @@ export function setUpTracing(env: Environment = process.env): TracingSetup | und
     const { createTracerProvider } = require('../sdk/create-tracer-provider') as typeof CreateTracerProvider;
     const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof ContextAsyncHooks;
     /* eslint-enable @typescript-eslint/no-require-imports */
+    useLogLevel(env);
     const provider = createTracerProvider({ env: withOtlpDefault(env) });
     trace.setGlobalTracerProvider(provider);
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -77,6 +79,19 @@ export function setUpTracing(env: Environment = process.env): TracingSetup | und
     logger.error(`register: tracing could not be set up: ${describeError(error)}`);
     return undefined;
   }
+}
+
+/**
+ * `OTEL_LOG_LEVEL` (`none`, `error`, `warn`, `info`, `debug`, `verbose`, `all`, any case; an
+ * unknown value counts as `info`, as in the OpenTelemetry SDK): OpenTelemetry's `diag` output,
+ * this package's warnings included, goes to the console at that level, as NodeSDK does. Only
+ * where `register` sets tracing up itself: an SDK registered by others has read it already.
+ */
+function useLogLevel(env: Environment): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { diagLogLevelFromString } = require('@opentelemetry/core') as typeof Core;
+  const logLevel = typeof diagLogLevelFromString === 'function' ? diagLogLevelFromString(env.OTEL_LOG_LEVEL) : undefined;
+  if (logLevel !== undefined) diag.setLogger(new DiagConsoleLogger(), { logLevel, suppressOverrideMessage: true });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { closedPort } from '../helpers/net';
 // The mock receiver ships no type declarations; these are the members the test uses.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { MockOtlpServer, normalizeTrace } = require('@elastic/mockotlpserver') as MockOtlpServerModule;
@@ -67,7 +68,7 @@ describe("register: spans are exported at exit, and the exit stays the applicati
   });
 });
 
-describe('register with no OTEL_* variable but a short OTLP timeout', () => {
+describe('register with few OTEL_* variables', () => {
   it("should export over OTLP, the specification's default, and draw no trace tree into the application's stdout", async () => {
     const env: Record<string, string | undefined> = {};
     for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('OTEL_')) env[key] = value;
@@ -82,6 +83,29 @@ describe('register with no OTEL_* variable but a short OTLP timeout', () => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const code = await new Promise((resolveCode) => child.once('close', resolveCode));
     expect({ code, stdout }).toEqual({ code: 3, stdout: 'ready\n' });
+  });
+
+  it.each([
+    ['warn', true],
+    [undefined, false],
+  ])('should print diag output, the failed export here, to the console at OTEL_LOG_LEVEL=%s', async (level, printed) => {
+    const env: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('OTEL_')) env[key] = value;
+    Object.assign(
+      env,
+      { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedPort()}`, OTEL_EXPORTER_OTLP_TIMEOUT: '300' },
+      level ? { OTEL_LOG_LEVEL: level } : {},
+    );
+    const child = spawn(process.execPath, ['--require', 'opentracing-otel-shim/register', FIXTURE, 'exit-code'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise((resolveCode) => child.once('close', resolveCode));
+    expect(code).toBe(3);
+    expect(/flushing spans at beforeExit failed: .*ECONNREFUSED/.test(stderr)).toBe(printed);
   });
 });
 
