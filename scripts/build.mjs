@@ -13,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entries = ['index', 'jaeger/index', 'sdk/index', 'propagators/index'];
+// Entry points that only run code (they export nothing): their ES module is an import of the
+// CommonJS one, written without loading it, since loading it would run it here.
+const sideEffectEntries = ['register/index'];
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
@@ -40,4 +43,13 @@ for (const entry of entries) {
   );
   const typesPath = toTypes.startsWith('.') ? toTypes : `./${toTypes}`;
   writeFileSync(esmFile.replace(/\.mjs$/, '.d.mts'), `export * from '${typesPath}';\nimport * as cjs from '${typesPath}';\nexport default cjs;\n`);
+}
+for (const entry of sideEffectEntries) {
+  const esmFile = join(root, 'dist/esm', `${entry}.mjs`);
+  mkdirSync(dirname(esmFile), { recursive: true });
+  const toCjs = relative(dirname(esmFile), join(root, 'dist/cjs', `${entry}.js`))
+    .split('\\')
+    .join('/');
+  writeFileSync(esmFile, `import '${toCjs.startsWith('.') ? toCjs : `./${toCjs}`}';\n`);
+  writeFileSync(esmFile.replace(/\.mjs$/, '.d.mts'), 'export {};\n');
 }

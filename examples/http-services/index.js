@@ -1,8 +1,10 @@
 'use strict';
-// The core demo: real HTTP traffic through two services, a queue, a batch job and retries,
-// all written against the OpenTracing API and recorded by the OpenTelemetry SDK.
+// The core demo: real HTTP traffic through two services, a queue, a batch job, retries,
+// fan-out/fan-in and a saga, all written against the OpenTracing API and recorded by the
+// OpenTelemetry SDK.
 const opentracing = require('opentracing');
 const { listen, get, createBackend, createGateway, Queue } = require('./services');
+const { runFanOutFanIn, runSaga } = require('./patterns');
 
 /** Runs every situation once; the OpenTracing global tracer must already be set. */
 async function run(log = console.log) {
@@ -63,6 +65,10 @@ async function run(log = console.log) {
       previous = span.context();
     }
     operation.finish();
+
+    // 6. Fan-out/fan-in and 7. a saga with compensations, over services of their own (patterns.js).
+    await runFanOutFanIn(log);
+    await runSaga(log);
   } finally {
     await new Promise((resolve) => gateway.close(resolve));
     await new Promise((resolve) => backend.close(resolve));

@@ -1,4 +1,4 @@
-import type { Attributes, TextMapPropagator } from '@opentelemetry/api';
+import type { Attributes, ContextManager, DiagLogLevel, TextMapPropagator } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { loadPackage } from './load-package';
 import type { SpanExporter } from './types';
@@ -6,11 +6,17 @@ import type { SpanExporter } from './types';
 // The OpenTelemetry packages besides the trace SDK, each loaded on first use (see
 // load-package.ts). All are optional peer dependencies with the same API on the 2.x and 3.x lines.
 
-/** The part of `@opentelemetry/core` that is used: the W3C propagators and their composite. */
+/** The part of `@opentelemetry/core` that is used: the W3C propagators and their composite, `OTEL_LOG_LEVEL`'s reader. */
 export interface CoreModule {
   W3CTraceContextPropagator: new () => TextMapPropagator;
   W3CBaggagePropagator: new () => TextMapPropagator;
   CompositePropagator: new (config: { propagators: TextMapPropagator[] }) => TextMapPropagator;
+  diagLogLevelFromString(value: string | undefined): DiagLogLevel | undefined;
+}
+
+/** The part of `@opentelemetry/context-async-hooks` that is used. */
+export interface ContextAsyncHooksModule {
+  AsyncLocalStorageContextManager: new () => ContextManager & { enable(): ContextManager };
 }
 
 /** The part of `@opentelemetry/resources` that is used. */
@@ -47,6 +53,7 @@ export interface OtlpExporterModule {
 export const CORE = '@opentelemetry/core';
 export const RESOURCES = '@opentelemetry/resources';
 export const B3 = '@opentelemetry/propagator-b3';
+export const CONTEXT_ASYNC_HOOKS = '@opentelemetry/context-async-hooks';
 
 /**
  * `@opentelemetry/core`, or throws an error naming the package to install. Needed for the W3C
@@ -59,6 +66,11 @@ export function core(): CoreModule {
 /** `@opentelemetry/resources`, or throws an error naming the package to install. */
 export function resources(): ResourcesModule {
   return required<ResourcesModule>(RESOURCES, 'the resource (service.name) of the provider');
+}
+
+/** `@opentelemetry/context-async-hooks`, or throws an error naming the package to install. */
+export function contextAsyncHooks(): ContextAsyncHooksModule {
+  return required<ContextAsyncHooksModule>(CONTEXT_ASYNC_HOOKS, 'the AsyncLocalStorage context manager');
 }
 
 /** `@opentelemetry/propagator-b3`, or `undefined` when it is not installed. */

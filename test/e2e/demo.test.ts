@@ -15,6 +15,10 @@ interface OtlpSpan {
   name: string;
   kind: string;
   status: { code: string; message?: string };
+  links?: Array<{ spanId: string; attributes?: Record<string, unknown> }>;
+  /** Nanoseconds since the epoch, as a decimal string. */
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
   service: string;
 }
 
@@ -42,6 +46,29 @@ function treeReader(tree: string): { indexOf(pattern: RegExp): number; depth(ind
     indexOf: (pattern) => lines.findIndex((line) => pattern.test(line)),
     depth: (index) => lines[index].search(/[A-Za-z]/),
   };
+}
+
+/** A span as the tree draws it: its line, depth, id, status text and `link <type> -> <id>` lines. */
+interface DrawnSpan {
+  name: string;
+  line: string;
+  depth: number;
+  spanId: string;
+  links: string[];
+}
+
+/** The spans of the one drawn trace whose root is `root`, in drawing order. */
+function drawnTrace(stdout: string, root: string): DrawnSpan[] {
+  const trees = stdout.split(/^(?=trace [0-9a-f]{32})/m).filter((tree) => new RegExp(`^└── ${root} `, 'm').test(tree));
+  if (trees.length !== 1) throw new Error(`expected one trace with root "${root}", found ${trees.length}`);
+  const spans: DrawnSpan[] = [];
+  for (const line of trees[0].split('\n')) {
+    const span = /^([│ ]*)[├└]── (.+?) {2}[A-Z]+ {2}.* span ([0-9a-f]{16})$/.exec(line);
+    if (span) spans.push({ name: span[2], line, depth: span[1].length, spanId: span[3], links: [] });
+    const link = /link (\w+) -> ([0-9a-f]{16})$/.exec(line);
+    if (link && spans.length > 0) spans[spans.length - 1].links.push(`${link[1]} -> ${link[2]}`);
+  }
+  return spans;
 }
 
 describe('npm run demo', () => {
@@ -78,6 +105,47 @@ describe('npm run demo', () => {
     const batch = output.stdout.slice(output.stdout.indexOf('nightly-report'));
     expect(batch.match(/link follows_from/g)?.length).toBeGreaterThanOrEqual(2);
     expect(output.stdout).toMatch(/attempt 2 {2}INTERNAL {2}[\d.]+ ms {2}ERROR: attempt 2 timed out[\s\S]*?link child_of[\s\S]*?link follows_from/);
+  });
+
+  it('should draw fan-out/fan-in: parallel branches over HTTP, and a join span that FollowsFrom each branch', () => {
+    const trace = drawnTrace(output.stdout, 'price-quote');
+    const named = (name: string) => trace.filter((span) => span.name === name);
+    const [job] = named('price-quote');
+    const branches = ['quote acme', 'quote globex', 'quote initech'].map((name) => named(name)[0]);
+    const [join] = named('pick cheapest');
+    expect(named('suppliers /quote')).toHaveLength(3);
+    for (const branch of branches) {
+      expect(branch.depth).toBe(join.depth);
+      expect(branch.links).toEqual([`child_of -> ${job.spanId}`]);
+      // Each branch is its own HTTP request: the supplier's server span is drawn right under it.
+      const server = trace[trace.indexOf(branch) + 1];
+      expect([server.name, server.depth > branch.depth, server.links]).toEqual(['suppliers /quote', true, [`child_of -> ${branch.spanId}`]]);
+    }
+    expect(join.depth).toBeGreaterThan(job.depth);
+    expect(join.links).toEqual([`child_of -> ${job.spanId}`, ...branches.map((branch) => `follows_from -> ${branch.spanId}`)]);
+    expect(output.stdout).toContain('fan-out/fan-in: 3 quotes in parallel, cheapest globex at 95');
+  });
+
+  it('should draw the saga: steps over two services, the failed one, and compensations in reverse order, each FollowsFrom the step it undoes', () => {
+    const trace = drawnTrace(output.stdout, 'book-trip saga');
+    const [saga] = trace;
+    const children = trace.filter((span) => span.depth === trace[1].depth && span.depth > saga.depth);
+    expect(children.map((span) => span.name)).toEqual(['reserve room', 'charge card', 'reserve seat', 'refund card', 'release room']);
+    const [reserveRoom, chargeCard, reserveSeat, refundCard, releaseRoom] = children;
+    expect(saga.line).toContain('ERROR: reserve seat failed: no seat left on flight LH 400; 2 steps compensated');
+    expect(reserveSeat.line).toMatch(/ {2}ERROR {2}/);
+    expect(trace.filter((span) => span.name === 'inventory /reserve' && span.line.includes('ERROR: no seat left on flight LH 400'))).toHaveLength(1);
+    for (const step of [reserveRoom, chargeCard, reserveSeat]) expect(step.links).toEqual([`child_of -> ${saga.spanId}`]);
+    expect(refundCard.links).toEqual([`child_of -> ${saga.spanId}`, `follows_from -> ${chargeCard.spanId}`]);
+    expect(releaseRoom.links).toEqual([`child_of -> ${saga.spanId}`, `follows_from -> ${reserveRoom.spanId}`]);
+    // Every step and compensation reached its service: inventory and payments server spans under each.
+    expect(children.map((span) => trace[trace.indexOf(span) + 1].name)).toEqual([
+      'inventory /reserve',
+      'payments /charge',
+      'inventory /reserve',
+      'payments /refund',
+      'inventory /release',
+    ]);
   });
 
   it('should run the jaeger-client app with uber-trace-id and W3C headers in one trace', () => {
@@ -159,6 +227,28 @@ describe('npm run demo with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     const foo = received.find((span) => span.spanId === bar.parentSpanId);
     const backend = received.find((span) => span.spanId === foo?.parentSpanId);
     expect([foo?.name, backend?.name, backend?.kind]).toEqual(['Foo', 'GET /orders', 'SPAN_KIND_SERVER']);
+  });
+
+  it('should send the fan-in join and the saga compensations with follows_from links to what they follow', () => {
+    const demo = 'opentracing-otel-shim-demo';
+    const followed = (span: OtlpSpan) =>
+      (span.links ?? []).filter((link) => link.attributes?.['opentracing.ref_type'] === 'follows_from').map((link) => link.spanId);
+    const [join] = spansOf(demo, 'pick cheapest');
+    const branches = ['quote acme', 'quote globex', 'quote initech'].map((name) => spansOf(demo, name)[0]);
+    expect(followed(join)).toEqual(branches.map((branch) => branch.spanId));
+    expect(new Set([join, ...branches].map((span) => span.traceId)).size).toBe(1);
+    // In flight together: every branch started before any of them ended, and the join after all.
+    const starts = branches.map((branch) => BigInt(branch.startTimeUnixNano));
+    const ends = branches.map((branch) => BigInt(branch.endTimeUnixNano));
+    const latest = (times: bigint[]) => times.reduce((a, b) => (a > b ? a : b));
+    expect(latest(starts) < ends.reduce((a, b) => (a < b ? a : b))).toBe(true);
+    expect(BigInt(join.startTimeUnixNano) >= latest(ends)).toBe(true);
+    expect(followed(spansOf(demo, 'refund card')[0])).toEqual([spansOf(demo, 'charge card')[0].spanId]);
+    expect(followed(spansOf(demo, 'release room')[0])).toEqual([spansOf(demo, 'reserve room')[0].spanId]);
+    expect(spansOf(demo, 'book-trip saga')[0].status).toEqual({
+      code: 'STATUS_CODE_ERROR',
+      message: 'reserve seat failed: no seat left on flight LH 400; 2 steps compensated',
+    });
   });
 
   it('should send the jaeger-client app as one trace across its two services', () => {
