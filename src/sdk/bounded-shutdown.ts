@@ -10,8 +10,14 @@ import { describeError, logger } from '../logger';
  */
 export const SHUTDOWN_TIMEOUT_MS = 2000;
 
+/** The rejection of `withDeadline` when the deadline passed first. */
+export class DeadlineExceededError extends Error {
+  override readonly name = 'DeadlineExceededError';
+}
+
 /**
- * Settles as `work` does, or rejects with `Error('<what> did not finish within <ms> ms')` after
+ * Settles as `work` does, or rejects with a `DeadlineExceededError`
+ * (`<what> did not finish within <ms> ms`) after
  * `timeoutMs` milliseconds, whichever is first. `work` may also be a function, which is called
  * here: what it throws becomes the rejection. The timer is unref'd, so it never keeps a process
  * alive; a `work` that settles after the deadline is ignored (its rejection too).
@@ -24,7 +30,7 @@ export function withDeadline<T>(work: Promise<T> | (() => Promise<T>), timeoutMs
     return Promise.reject(error);
   }
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not finish within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => reject(new DeadlineExceededError(`${what} did not finish within ${timeoutMs} ms`)), timeoutMs);
     timer.unref();
     promise.then(
       (value) => {

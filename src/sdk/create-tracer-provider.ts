@@ -6,6 +6,8 @@ import type { BufferConfig, Sampler, SpanExporter, SpanProcessor, TracerConfig }
 import { setAttributeOn, toAttributeValue } from '../attributes';
 import { logger } from '../logger';
 import { BaggageSpanProcessor } from './baggage-span-processor';
+import { boundShutdown } from './bounded-shutdown';
+import { reportOutages } from './outage-reporting-exporter';
 import { batchConfig } from './batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from './exporter-from-env';
 import type { Environment } from './exporter-from-env';
@@ -121,7 +123,7 @@ export function createTracerProvider(options: CreateTracerProviderOptions = {}):
     logger.info(`createTracerProvider: ${SDK_DISABLED_VARIABLE}=true, so spans are neither recorded nor exported`);
     return new DisabledTracerProvider();
   }
-  return new BasicTracerProvider(enabledConfig(given));
+  return boundShutdown(new BasicTracerProvider(enabledConfig(given)), 'createTracerProvider');
 }
 
 /**
@@ -141,7 +143,10 @@ function enabledConfig(given: CreateTracerProviderOptions): TracerConfig {
   const env = given.env ?? process.env;
   const spanProcessors = spanProcessorsFrom(given.spanProcessors);
   const exporters = chosenExporters(given.exporter, env) ?? [new TraceTreeExporter({ baggage: baggageProcessorIn(spanProcessors) })];
-  for (const exporter of exporters) spanProcessors.push(new BatchSpanProcessor(exporter, batchConfig(given.batch, env, 'createTracerProvider')));
+  for (const built of exporters) {
+    const exporter = built === given.exporter ? built : reportOutages(built, 'createTracerProvider')!;
+    spanProcessors.push(new BatchSpanProcessor(exporter, batchConfig(given.batch, env, 'createTracerProvider')));
+  }
   const config: TracerConfig = { resource: createResource(given), spanProcessors };
   if (given.sampler !== undefined) config.sampler = given.sampler;
   return config;

@@ -54,11 +54,11 @@ describe('JaegerTracer.close()', () => {
     expect(callback).not.toHaveBeenCalled();
     await jest.advanceTimersByTimeAsync(1);
 
+    // A slow or stuck exporter is not an error of close(): a warning, and close() resolves.
     expect(callback).toHaveBeenCalledTimes(1);
-    expect(callback.mock.calls[0][0]).toEqual(
-      expect.objectContaining({ message: `close: the provider shutdown did not finish within ${SHUTDOWN_TIMEOUT_MS} ms` }),
-    );
-    expect(diagnostics.matching('did not finish within')).toHaveLength(1);
+    expect(callback).toHaveBeenCalledWith();
+    await expect(tracer.close()).resolves.toBeUndefined();
+    expect(diagnostics.matching(`close: the provider shutdown did not finish within ${SHUTDOWN_TIMEOUT_MS} ms`)).toHaveLength(1);
   });
 
   it('should run the close hooks while the provider shutdown hangs, and bound a hook that hangs', async () => {
