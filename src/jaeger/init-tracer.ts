@@ -1,5 +1,4 @@
-import { DiagLogLevel, diag } from '@opentelemetry/api';
-import type { Attributes, DiagLogger, TextMapPropagator } from '@opentelemetry/api';
+import type { Attributes, TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -11,10 +10,12 @@ import { MAX_TIMER_DELAY_MS } from '../time';
 import { batchConfig } from '../sdk/batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from '../sdk/exporter-from-env';
 import type { OtlpExporterConfig } from '../sdk/exporter-from-env';
+import { reportOutages } from '../sdk/outage-reporting-exporter';
 import { DisabledTracerProvider, SDK_DISABLED_VARIABLE, isSdkDisabled } from '../sdk/sdk-disabled';
 import { DEPRECATED_ENV, mergeEnv } from './configuration';
-import type { Environment, JaegerConfig, JaegerLogger, JaegerOptions, JaegerReporterConfig } from './configuration';
+import type { Environment, JaegerConfig, JaegerOptions, JaegerReporterConfig } from './configuration';
 import { JaegerPropagator } from './jaeger-propagator';
+import { useJaegerLogger } from './logger-bridge';
 import { JaegerTracer } from './jaeger-tracer';
 import { LoggingSpanProcessor } from './logging-span-processor';
 import { NOOP_PROPAGATOR, propagatorsFromEnv } from './propagator-from-env';
@@ -46,7 +47,7 @@ const OTLP_HTTP_PORT = 4318;
  * an extracted context carries that context on unchanged.
  */
 export function initTracer(config: JaegerConfig, options: JaegerOptions = {}): JaegerTracer {
-  useLogger(options?.logger);
+  useJaegerLogger(options?.logger);
   return buildTracer(config ?? {}, options ?? {}, process.env);
 }
 
@@ -58,19 +59,12 @@ export function initTracer(config: JaegerConfig, options: JaegerOptions = {}): J
  */
 export function initTracerFromEnv(config: JaegerConfig = {}, options: JaegerOptions = {}): JaegerTracer {
   // Before the deprecation warnings, so that they reach the application's logger too.
-  useLogger(options?.logger);
+  useJaegerLogger(options?.logger);
   const merged = mergeEnv(config ?? {}, options ?? {}, process.env);
   for (const name of merged.deprecated) {
     logger.warn(`the environment variable ${name} is deprecated (jaeger-client); use ${DEPRECATED_ENV[name]}`);
   }
   return buildTracer(merged.config, merged.options, process.env);
-}
-
-/** Sends `diag` warnings and errors, the shim's included, to the application's jaeger-client logger. */
-function useLogger(jaegerLogger: JaegerLogger | undefined): void {
-  if (jaegerLogger !== undefined && jaegerLogger !== null) {
-    diag.setLogger(new JaegerDiagLogger(jaegerLogger), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
-  }
 }
 
 function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environment): JaegerTracer {
@@ -88,7 +82,7 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
   try {
     const processors: SpanProcessor[] = [];
     if (config.reporter?.logSpans && options.logger !== undefined) processors.push(new LoggingSpanProcessor(options.logger));
-    const exporter = options.exporter ?? createExporter(config.reporter ?? {}, env);
+    const exporter = options.exporter ?? reportOutages(createExporter(config.reporter ?? {}, env), 'initTracer');
     if (exporter !== undefined) {
       processors.push(
         new BatchSpanProcessor(
@@ -264,38 +258,4 @@ function timerDelay(value: unknown, name: string): number | undefined {
   if (value <= MAX_TIMER_DELAY_MS) return value;
   logger.warn(`initTracer: ${name} ${value} is longer than timers allow (${MAX_TIMER_DELAY_MS} ms); the default is used`);
   return undefined;
-}
-
-/** Sends OpenTelemetry's diag output (the shim's warnings included) to a jaeger-client logger. */
-class JaegerDiagLogger implements DiagLogger {
-  private readonly _logger: JaegerLogger;
-
-  constructor(jaegerLogger: JaegerLogger) {
-    this._logger = jaegerLogger;
-  }
-
-  error(message: string, ...args: unknown[]): void {
-    this._write('error', message, args);
-  }
-
-  warn(message: string, ...args: unknown[]): void {
-    this._write('error', message, args);
-  }
-
-  info(message: string, ...args: unknown[]): void {
-    this._write('info', message, args);
-  }
-
-  debug(): void {}
-
-  verbose(): void {}
-
-  private _write(level: 'info' | 'error', message: string, args: unknown[]): void {
-    try {
-      const text = args.length === 0 ? message : `${message} ${args.map((arg) => String(toAttributeValue(arg))).join(' ')}`;
-      if (typeof this._logger[level] === 'function') this._logger[level](text);
-    } catch {
-      // A broken application logger must not break tracing.
-    }
-  }
 }
