@@ -10,6 +10,7 @@ import { MAX_TIMER_DELAY_MS } from '../time';
 import { batchConfig } from '../sdk/batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from '../sdk/exporter-from-env';
 import type { OtlpExporterConfig } from '../sdk/exporter-from-env';
+import { flushOnExit } from '../sdk/exit-flush';
 import { reportOutages } from '../sdk/outage-reporting-exporter';
 import { DisabledTracerProvider, SDK_DISABLED_VARIABLE, isSdkDisabled } from '../sdk/sdk-disabled';
 import { DEPRECATED_ENV, mergeEnv } from './configuration';
@@ -23,6 +24,8 @@ import { createSampler } from './sampler-config';
 
 /** OTLP/HTTP port of a Jaeger (1.35+) or OpenTelemetry Collector host. */
 const OTLP_HTTP_PORT = 4318;
+/** jaeger-client's default `reporter.flushIntervalMs` (the OpenTelemetry default is 5000). */
+const FLUSH_INTERVAL_MS = 1000;
 
 /**
  * jaeger-client 3.19's `initTracer(config, options)`, on OpenTelemetry: returns a
@@ -89,7 +92,9 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
           exporter,
           batchConfig(
             {
-              scheduledDelayMillis: timerDelay(config.reporter?.flushIntervalMs, 'reporter.flushIntervalMs'),
+              scheduledDelayMillis:
+                timerDelay(config.reporter?.flushIntervalMs, 'reporter.flushIntervalMs') ??
+                (env.OTEL_BSP_SCHEDULE_DELAY?.trim() ? undefined : FLUSH_INTERVAL_MS),
               // Also bounds how long close() waits for an exporter that never answers.
               exportTimeoutMillis: timerDelay(config.reporter?.timeoutMs, 'reporter.timeoutMs'),
             },
@@ -104,6 +109,7 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
       sampler: sampling.sampler,
       spanProcessors: processors,
     });
+    if (exporter !== undefined) flushOnExit(provider);
     return new JaegerTracer(provider, { ...propagators(options, env), onClose: sampling.close === undefined ? [] : [sampling.close] });
   } catch (error) {
     // A remote sampler polls from the start; with no tracer returned, nothing else could stop it.

@@ -7,6 +7,7 @@ import { setAttributeOn, toAttributeValue } from '../attributes';
 import { logger } from '../logger';
 import { BaggageSpanProcessor } from './baggage-span-processor';
 import { boundShutdown } from './bounded-shutdown';
+import { flushOnExit } from './exit-flush';
 import { reportOutages } from './outage-reporting-exporter';
 import { batchConfig } from './batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from './exporter-from-env';
@@ -123,7 +124,9 @@ export function createTracerProvider(options: CreateTracerProviderOptions = {}):
     logger.info(`createTracerProvider: ${SDK_DISABLED_VARIABLE}=true, so spans are neither recorded nor exported`);
     return new DisabledTracerProvider();
   }
-  return boundShutdown(new BasicTracerProvider(enabledConfig(given)), 'createTracerProvider');
+  const provider = boundShutdown(new BasicTracerProvider(enabledConfig(given)), 'createTracerProvider');
+  flushOnExit(provider);
+  return provider;
 }
 
 /**
