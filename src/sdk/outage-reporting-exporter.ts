@@ -1,5 +1,5 @@
 import { describeError, logger } from '../logger';
-import { SHUTDOWN_TIMEOUT_MS, withDeadline } from './bounded-shutdown';
+import { DeadlineExceededError, SHUTDOWN_TIMEOUT_MS, withDeadline } from './bounded-shutdown';
 
 // ExportResultCode values (the same in core 1.x, 2.x and 3.x), written out so that this file
 // needs only @opentelemetry/api at load time, like the tree exporter.
@@ -105,7 +105,7 @@ export class OutageReportingExporter<S> {
 
   private _bounded(step: () => Promise<void>, what: string): Promise<void> {
     return withDeadline(step, SHUTDOWN_TIMEOUT_MS, `${this._name}: ${what}`).catch((error: unknown) => {
-      logger.warn(`${this._name}: ${what} failed: ${describeError(error)}`);
+      logger.warn(error instanceof DeadlineExceededError ? error.message : `${this._name}: ${what} failed: ${describeError(error)}`);
     });
   }
 }
