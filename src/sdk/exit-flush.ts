@@ -18,6 +18,7 @@ const MARK = Symbol.for('opentracing-otel-shim.exit-flush');
 
 /** The providers to flush; weak, so that a provider the application dropped can be collected. */
 const providers = new Set<WeakRef<ExitFlushable>>();
+let sweepAt = 64;
 let flushedBeforeExit = false;
 const flushing = new Map<ExitSignal, Promise<void>>();
 
@@ -56,6 +57,12 @@ export function flushOnExit(provider: ExitFlushable): void {
       return shutdown();
     };
     providers.add(entry);
+    if (providers.size >= sweepAt) {
+      // Providers dropped without shutdown() leave empty WeakRefs; clearing them when the set has
+      // doubled keeps it as large as the live providers, at a constant cost per registration.
+      for (const held of providers) if (held.deref() === undefined) providers.delete(held);
+      sweepAt = Math.max(64, providers.size * 2);
+    }
     if (providers.size === 1) install();
   } catch (error) {
     logger.warn(`flush on exit: could not register the provider: ${describeError(error)}`);
