@@ -1,5 +1,4 @@
-import { DiagLogLevel, diag } from '@opentelemetry/api';
-import type { Attributes, DiagLogger, TextMapPropagator } from '@opentelemetry/api';
+import type { Attributes, TextMapPropagator } from '@opentelemetry/api';
 import { hostname } from 'node:os';
 import { describeValue, readEntries, setAttributeOn, toAttributeValue } from '../attributes';
 import { logger } from '../logger';
@@ -11,10 +10,13 @@ import { MAX_TIMER_DELAY_MS } from '../time';
 import { batchConfig } from '../sdk/batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, otlpProtocol, tracesExporterNames } from '../sdk/exporter-from-env';
 import type { OtlpExporterConfig } from '../sdk/exporter-from-env';
+import { flushOnExit } from '../sdk/exit-flush';
+import { reportOutages } from '../sdk/outage-reporting-exporter';
 import { DisabledTracerProvider, SDK_DISABLED_VARIABLE, isSdkDisabled } from '../sdk/sdk-disabled';
 import { DEPRECATED_ENV, mergeEnv } from './configuration';
-import type { Environment, JaegerConfig, JaegerLogger, JaegerOptions, JaegerReporterConfig } from './configuration';
+import type { Environment, JaegerConfig, JaegerOptions, JaegerReporterConfig } from './configuration';
 import { JaegerPropagator } from './jaeger-propagator';
+import { useJaegerLogger } from './logger-bridge';
 import { JaegerTracer } from './jaeger-tracer';
 import { LoggingSpanProcessor } from './logging-span-processor';
 import { createSampler } from './sampler-config';
@@ -24,6 +26,8 @@ import { ReporterSpanProcessor, isReporter } from './reporters';
 /** OTLP/HTTP and OTLP/gRPC ports of a Jaeger (1.35+) or OpenTelemetry Collector host. */
 const OTLP_HTTP_PORT = 4318;
 const OTLP_GRPC_PORT = 4317;
+/** jaeger-client's default `reporter.flushIntervalMs` (the OpenTelemetry default is 5000). */
+const FLUSH_INTERVAL_MS = 1000;
 
 /**
  * jaeger-client 3.19's `initTracer(config, options)`, on OpenTelemetry: returns a
@@ -48,7 +52,7 @@ const OTLP_GRPC_PORT = 4317;
  * an extracted context carries that context on unchanged.
  */
 export function initTracer(config: JaegerConfig, options: JaegerOptions = {}): JaegerTracer {
-  useLogger(options?.logger);
+  useJaegerLogger(options?.logger);
   return buildTracer(config ?? {}, options ?? {}, process.env);
 }
 
@@ -60,22 +64,12 @@ export function initTracer(config: JaegerConfig, options: JaegerOptions = {}): J
  */
 export function initTracerFromEnv(config: JaegerConfig = {}, options: JaegerOptions = {}): JaegerTracer {
   // Before the deprecation warnings, so that they reach the application's logger too.
-  useLogger(options?.logger);
+  useJaegerLogger(options?.logger);
   const merged = mergeEnv(config ?? {}, options ?? {}, process.env);
   for (const name of merged.deprecated) {
     logger.warn(`the environment variable ${name} is deprecated (jaeger-client); use ${DEPRECATED_ENV[name]}`);
   }
   return buildTracer(merged.config, merged.options, process.env);
-}
-
-/**
- * Sends `diag` warnings and errors, the shim's included, to the application's jaeger-client logger.
- * @internal also used by `Tracer`'s constructor
- */
-export function useLogger(jaegerLogger: JaegerLogger | undefined): void {
-  if (jaegerLogger !== undefined && jaegerLogger !== null) {
-    diag.setLogger(new JaegerDiagLogger(jaegerLogger), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
-  }
 }
 
 function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environment): JaegerTracer {
@@ -98,7 +92,7 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
     if (reporter !== undefined) processors.push(new ReporterSpanProcessor(reporter, serviceName, options.tags));
     const metrics = jaegerMetricsFrom(options.metrics);
     if (metrics !== undefined) processors.push(new MetricsSpanProcessor(metrics));
-    const configured = options.exporter ?? (reporter === undefined ? createExporter(config.reporter ?? {}, env) : undefined);
+    const configured = options.exporter ?? (reporter === undefined ? reportOutages(createExporter(config.reporter ?? {}, env), 'initTracer') : undefined);
     const exporter = configured !== undefined && metrics !== undefined ? (new MetricsExporter(configured, metrics) as SpanExporter) : configured;
     if (exporter !== undefined) {
       processors.push(
@@ -106,7 +100,9 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
           exporter,
           batchConfig(
             {
-              scheduledDelayMillis: timerDelay(config.reporter?.flushIntervalMs, 'reporter.flushIntervalMs'),
+              scheduledDelayMillis:
+                timerDelay(config.reporter?.flushIntervalMs, 'reporter.flushIntervalMs') ??
+                (env.OTEL_BSP_SCHEDULE_DELAY?.trim() ? undefined : FLUSH_INTERVAL_MS),
               // Also bounds how long close() waits for an exporter that never answers.
               exportTimeoutMillis: timerDelay(config.reporter?.timeoutMs, 'reporter.timeoutMs'),
             },
@@ -118,6 +114,7 @@ function buildTracer(config: JaegerConfig, options: JaegerOptions, env: Environm
     }
     const sampler = metrics === undefined ? sampling.sampler : (new MetricsSampler(sampling.sampler, metrics) as Sampler);
     const provider = createJaegerProvider(serviceName, options.tags, sampler, processors);
+    if (exporter !== undefined || reporter !== undefined) flushOnExit(provider);
     return new JaegerTracer(provider, { ...propagators(options, env), onClose: sampling.close === undefined ? [] : [sampling.close] });
   } catch (error) {
     // A remote sampler polls from the start; with no tracer returned, nothing else could stop it.
@@ -286,38 +283,4 @@ function timerDelay(value: unknown, name: string): number | undefined {
   if (value <= MAX_TIMER_DELAY_MS) return value;
   logger.warn(`initTracer: ${name} ${value} is longer than timers allow (${MAX_TIMER_DELAY_MS} ms); the default is used`);
   return undefined;
-}
-
-/** Sends OpenTelemetry's diag output (the shim's warnings included) to a jaeger-client logger. */
-class JaegerDiagLogger implements DiagLogger {
-  private readonly _logger: JaegerLogger;
-
-  constructor(jaegerLogger: JaegerLogger) {
-    this._logger = jaegerLogger;
-  }
-
-  error(message: string, ...args: unknown[]): void {
-    this._write('error', message, args);
-  }
-
-  warn(message: string, ...args: unknown[]): void {
-    this._write('error', message, args);
-  }
-
-  info(message: string, ...args: unknown[]): void {
-    this._write('info', message, args);
-  }
-
-  debug(): void {}
-
-  verbose(): void {}
-
-  private _write(level: 'info' | 'error', message: string, args: unknown[]): void {
-    try {
-      const text = args.length === 0 ? message : `${message} ${args.map((arg) => String(toAttributeValue(arg))).join(' ')}`;
-      if (typeof this._logger[level] === 'function') this._logger[level](text);
-    } catch {
-      // A broken application logger must not break tracing.
-    }
-  }
 }

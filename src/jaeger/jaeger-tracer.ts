@@ -12,6 +12,7 @@ import type { BaggageEntries } from '../span-context-shim';
 import type { SpanShim, SpanStart } from '../span-shim';
 import { TracerShim } from '../tracer-shim';
 import type { TracerShimOptions } from '../tracer-shim';
+import { DeadlineExceededError, SHUTDOWN_TIMEOUT_MS, withDeadline } from '../sdk/bounded-shutdown';
 import { JAEGER_DEBUG_FLAG, JAEGER_DEBUG_ID_HEADER, JAEGER_DEBUG_ID_KEY, JAEGER_SAMPLED_FLAG } from './constants';
 import { JaegerPropagator, formatTraceHeader, getJaegerParentSpanId, itemEntries, setJaegerParentSpanId, withJaegerFlags } from './jaeger-propagator';
 import { JaegerSpan } from './jaeger-span';
@@ -83,7 +84,10 @@ export class JaegerTracer extends TracerShim {
 
   /**
    * Flushes and shuts the provider down (jaeger-client: flushes the reporter and closes the
-   * sampler). `callback` is called once, with the error if one step failed; the returned Promise
+   * sampler). It settles within `SHUTDOWN_TIMEOUT_MS` (2000 ms) whatever the exporter does: a
+   * step still running then (a collector that does not answer, an exporter whose `shutdown()`
+   * never settles) is given up with a `diag` warning, not an error, and spans it had not
+   * exported are lost; the remote sampler stops polling at once. `callback` is called once, with the error if one step failed; the returned Promise
    * settles at the same time: it rejects with that error only when no callback was given. A
    * failure is also reported through `diag`, and a rejected Promise that the caller drops (as
    * jaeger-client style code does: `tracer.close()` and nothing more) is not an unhandled
@@ -234,22 +238,22 @@ export class JaegerTracer extends TracerShim {
     return format === opentracing.FORMAT_TEXT_MAP ? this._jaegerTextMap : undefined;
   }
 
+  /**
+   * Shuts the provider down and runs the close hooks (the remote sampler's polling stops) at the
+   * same time, each step bounded by `SHUTDOWN_TIMEOUT_MS`: an exporter whose `shutdown()` never
+   * settles, or a collector that does not answer, must not keep `close()` from settling.
+   */
   private async _close(): Promise<void> {
-    const errors: unknown[] = [];
-    if (this._provider !== undefined) {
-      try {
-        await this._provider.shutdown();
-      } catch (error) {
-        errors.push(error);
-      }
+    const steps: Array<Promise<unknown>> = this._onClose.map((hook) => withDeadline(hook, SHUTDOWN_TIMEOUT_MS, 'close: a close hook'));
+    const provider = this._provider;
+    if (provider !== undefined) steps.unshift(withDeadline(() => provider.shutdown(), SHUTDOWN_TIMEOUT_MS, 'close: the provider shutdown'));
+    const failures = (await Promise.allSettled(steps)).flatMap((step) => (step.status === 'rejected' ? [step.reason as unknown] : []));
+    // Past the deadline is not an error of close(): jaeger-client's close() never waits for a
+    // collector, and code that awaits close() must not fail because one is slow or down.
+    for (const late of failures.filter((failure) => failure instanceof DeadlineExceededError)) {
+      logger.warn(`${(late as Error).message}; spans not exported by then are lost`);
     }
-    for (const hook of this._onClose) {
-      try {
-        await hook();
-      } catch (error) {
-        errors.push(error);
-      }
-    }
+    const errors = failures.filter((failure) => !(failure instanceof DeadlineExceededError));
     if (errors.length > 0) {
       logger.error(`close: ${errors.map(describeError).join('; ')}`);
       throw errors[0] instanceof Error ? errors[0] : new Error(describeError(errors[0]));

@@ -33,7 +33,11 @@ export interface JaegerRemoteSamplerOptions {
   refreshIntervalMs?: number;
   /** Probability (0..1) of sampling a new trace until a strategy arrives (default 0.001). */
   initialSamplingRate?: number;
-  /** Milliseconds a poll may wait for the agent without receiving anything (default 5000). */
+  /**
+   * Milliseconds a poll may take in all, from connecting to the end of the answer (default 5000):
+   * a total deadline, not an idle timeout, so that an endpoint that trickles a byte at a time
+   * cannot stall polling.
+   */
   requestTimeoutMs?: number;
 }
 
@@ -194,27 +198,32 @@ export class JaegerRemoteSampler implements Sampler {
   /** Calls `done` once, with the reason there is no answer or with the body of a 2xx answer. */
   private _fetch(done: (failure: Error | undefined, body: string) => void): void {
     let finished = false;
+    let request: http.ClientRequest | undefined;
+    // A total deadline: the socket's idle timeout never fires for an endpoint that sends a byte
+    // now and then, and one such poll would stop polling for good.
+    const deadline = setTimeout(() => request?.destroy(new Error(`no complete answer within ${this._requestTimeoutMs} ms`)), this._requestTimeoutMs);
+    deadline.unref();
     const finish = (failure: Error | undefined, body = ''): void => {
       if (finished) return;
       finished = true;
+      clearTimeout(deadline);
       done(failure, body);
     };
     // `agent: false`: a fresh connection per poll, a minute apart, rather than a pooled one the
     // agent may have dropped meanwhile. `http.get` throws, rather than emitting 'error', for a
     // host it cannot put in a header (a newline from JAEGER_SAMPLER_HOST, say); thrown from this
     // timer, that would end the application, so it is a failed poll like any other.
-    let request: http.ClientRequest;
     try {
-      request = http.get({ host: this._host, port: this._port, path: this._path, agent: false, timeout: this._requestTimeoutMs }, onResponse);
+      request = http.get({ host: this._host, port: this._port, path: this._path, agent: false }, onResponse);
     } catch (error) {
       finish(error instanceof Error ? error : new Error(String(error)));
       return;
     }
-    this._request = request;
-    request.on('socket', (socket) => socket.unref());
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${this._requestTimeoutMs} ms`)));
-    request.on('error', finish);
-    request.on('close', () => finish(new Error('connection closed before the response ended')));
+    const sent = request;
+    this._request = sent;
+    sent.on('socket', (socket) => socket.unref());
+    sent.on('error', finish);
+    sent.on('close', () => finish(new Error('connection closed before the response ended')));
 
     function onResponse(response: http.IncomingMessage): void {
       const status = response.statusCode ?? 0;
@@ -227,7 +236,7 @@ export class JaegerRemoteSampler implements Sampler {
       let body = '';
       response.on('data', (chunk: string) => {
         body += chunk;
-        if (body.length > MAX_RESPONSE_CHARS) request.destroy(new Error(`response longer than ${MAX_RESPONSE_CHARS} characters`));
+        if (body.length > MAX_RESPONSE_CHARS) sent.destroy(new Error(`response longer than ${MAX_RESPONSE_CHARS} characters`));
       });
       response.on('end', () => finish(undefined, body));
       response.on('error', finish);

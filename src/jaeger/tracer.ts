@@ -1,5 +1,6 @@
 import type { JaegerConfig, JaegerLogger, JaegerOptions } from './configuration';
-import { createJaegerProvider, initTracer, useLogger } from './init-tracer';
+import { createJaegerProvider, initTracer } from './init-tracer';
+import { useJaegerLogger } from './logger-bridge';
 import { JaegerPropagator } from './jaeger-propagator';
 import { JaegerSampler } from './jaeger-sampler';
 import type { JaegerSamplerOptions } from './jaeger-sampler';
@@ -56,7 +57,7 @@ export class Tracer extends JaegerTracer {
 }
 
 function tracerParts(serviceName: string, reporter: Reporter, sampler: unknown, options: TracerOptions): ConstructorParameters<typeof JaegerTracer> {
-  useLogger(options.logger);
+  useJaegerLogger(options.logger);
   const name = typeof serviceName === 'string' ? serviceName : String(serviceName ?? '');
   let root = toSamplerLike(sampler);
   if (root === undefined) {

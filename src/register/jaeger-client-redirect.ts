@@ -1,5 +1,4 @@
 import type * as JaegerModule from '../jaeger';
-import type { JaegerTracer } from '../jaeger';
 import { logger } from '../logger';
 
 /** The variable that turns the `jaeger-client` redirect off: `false` keeps the real jaeger-client. */
@@ -25,15 +24,13 @@ export function isJaegerClientRedirected(env: Readonly<Record<string, string | u
 export interface JaegerClientRedirectHooks {
   /** Run before each `initTracer` / `initTracerFromEnv` (register's set-up decision). */
   beforeInit(): void;
-  /** Given each tracer made, so that it is closed at exit. */
-  track(tracer: JaegerTracer): void;
 }
 
 /**
  * The module `jaeger-client` is replaced with: every export of `./jaeger` as it is, except
- * `initTracer` and `initTracerFromEnv`, which call the same functions and then hand the tracer
- * to `hooks.track` (so that `register` closes it at exit, flushing its spans, which jaeger-client
- * applications often leave to the process' end). A name jaeger-client exports and `./jaeger` does
+ * `initTracer` and `initTracerFromEnv`, which run `hooks.beforeInit` first (the tracer's provider
+ * joins the exit flush in `initTracer` itself, so spans jaeger-client applications leave to the
+ * process' end are exported). A name jaeger-client exports and `./jaeger` does
  * not is `undefined` here too: the redirect never mixes jaeger-client's own classes in.
  */
 export function createJaegerClientRedirect(hooks: JaegerClientRedirectHooks): typeof JaegerModule {
@@ -44,15 +41,11 @@ export function createJaegerClientRedirect(hooks: JaegerClientRedirectHooks): ty
     ...jaeger,
     initTracer(config, options) {
       hooks.beforeInit();
-      const tracer = jaeger.initTracer(config, options);
-      hooks.track(tracer);
-      return tracer;
+      return jaeger.initTracer(config, options);
     },
     initTracerFromEnv(config, options) {
       hooks.beforeInit();
-      const tracer = jaeger.initTracerFromEnv(config, options);
-      hooks.track(tracer);
-      return tracer;
+      return jaeger.initTracerFromEnv(config, options);
     },
   };
 }

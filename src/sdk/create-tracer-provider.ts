@@ -7,6 +7,9 @@ import { sdkLine } from '../otel-sdk/sdk-line';
 import { propagatorFromEnv } from '../propagators/propagator-from-env';
 import type { BufferConfig, Resource, Sampler, SdkTracerProvider, SpanExporter, SpanProcessor, TracerConfig } from '../otel-sdk/types';
 import { BaggageSpanProcessor } from './baggage-span-processor';
+import { boundShutdown } from './bounded-shutdown';
+import { flushOnExit } from './exit-flush';
+import { reportOutages } from './outage-reporting-exporter';
 import { batchConfig } from './batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from './exporter-from-env';
 import type { Environment } from './exporter-from-env';
@@ -134,7 +137,9 @@ export function createTracerProvider(options: CreateTracerProviderOptions = {}):
     logger.info(`createTracerProvider: ${SDK_DISABLED_VARIABLE}=true, so spans are neither recorded nor exported`);
     return new DisabledTracerProvider();
   }
-  return sdkLine().createProvider(enabledConfig(given));
+  const provider = boundShutdown(sdkLine().createProvider(enabledConfig(given)), 'createTracerProvider');
+  flushOnExit(provider);
+  return provider;
 }
 
 /**
@@ -169,7 +174,10 @@ function enabledConfig(given: CreateTracerProviderOptions): TracerConfig {
   const env = given.env ?? process.env;
   const spanProcessors = spanProcessorsFrom(given.spanProcessors);
   const exporters = chosenExporters(given.exporter, env) ?? [new TraceTreeExporter({ baggage: baggageProcessorIn(spanProcessors) })];
-  for (const exporter of exporters) spanProcessors.push(sdkLine().createBatchSpanProcessor(exporter, batchConfig(given.batch, env, 'createTracerProvider')));
+  for (const built of exporters) {
+    const exporter = built === given.exporter ? built : reportOutages(built, 'createTracerProvider')!;
+    spanProcessors.push(sdkLine().createBatchSpanProcessor(exporter, batchConfig(given.batch, env, 'createTracerProvider')));
+  }
   return { resource: createResource(given), sampler: given.sampler ?? samplerFromEnv(process.env), spanLimits: spanLimitsFromEnv(process.env), spanProcessors };
 }
 

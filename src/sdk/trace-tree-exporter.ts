@@ -3,9 +3,12 @@ import type { Attributes, HrTime, Link, SpanContext, SpanStatus } from '@opentel
 import { ExportResultCode } from '../otel-sdk/types';
 import type { ExportResult, SpanExporter } from '../otel-sdk/types';
 import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_TYPE, EXCEPTION_EVENT_NAME, LINK_REF_TYPE_ATTRIBUTE } from '../constants';
+import { MAX_TIMER_DELAY_MS } from '../time';
 import type { BaggageSpanProcessor } from './baggage-span-processor';
 
 const DEFAULT_MAX_TRACES = 1000;
+const DEFAULT_MAX_SPANS = 5000;
+const DEFAULT_MAX_WAIT_MS = 30_000;
 const { SUCCESS, FAILED } = ExportResultCode;
 
 /**
@@ -59,6 +62,25 @@ export interface TraceTreeExporterOptions {
    * A positive integer; anything else falls back to the default, 1000, with a `diag` warning.
    */
   maxTraces?: number;
+  /**
+   * Most spans held, all waiting traces together (default 5000; a span holds about 1 KB). Past
+   * it, the oldest waiting traces are drawn as they are, headed `(partial)`, and their later
+   * spans as continuations. A positive integer; anything else gets the default and a `diag` warning.
+   */
+  maxSpans?: number;
+  /**
+   * Milliseconds a trace may wait for its root span (default 30000): a trace whose root lives in
+   * another process, or was never sampled here, has none. Then what arrived is drawn, headed
+   * `(partial)`, by an unref'd timer. A positive number up to 2^31 - 1; anything else gets the
+   * default and a `diag` warning.
+   */
+  maxWaitMs?: number;
+}
+
+/** The spans of a trace waiting for its root, and when the first of them arrived (ms since the epoch). */
+interface Waiting {
+  readonly since: number;
+  readonly entries: Entry[];
 }
 
 /** A span with the ids it is filed under, read once when it is exported. */
@@ -95,6 +117,8 @@ interface Entry {
  * of an already drawn trace are drawn as a tree headed `(continued)`, one per trace per
  * `export()` call. `forceFlush()` and `shutdown()` draw everything still held: a process that
  * only ever continues remote traces prints its traces then, or when `maxTraces` pushes them out.
+ * Memory is bounded: a trace still without its root after `maxWaitMs`, and the oldest traces once
+ * `maxSpans` spans are held, are drawn as they are, headed `(partial)`.
  *
  * Export never throws: spans without a valid span context are skipped with a `diag` warning,
  * and malformed fields are drawn as `?`.
@@ -103,8 +127,14 @@ export class TraceTreeExporter implements SpanExporter {
   private readonly _write: (text: string) => void;
   private readonly _baggage: Pick<BaggageSpanProcessor, 'getBaggage'> | undefined;
   private readonly _maxTraces: number;
+  private readonly _maxSpans: number;
+  private readonly _maxWaitMs: number;
   /** Spans waiting for their trace's root, by trace id; Map order is oldest trace first. */
-  private readonly _waiting = new Map<string, Entry[]>();
+  private readonly _waiting = new Map<string, Waiting>();
+  /** Spans in `_waiting`, all traces together. */
+  private _held = 0;
+  /** Draws the traces that waited `maxWaitMs`; set while any trace waits. */
+  private _timer: NodeJS.Timeout | undefined;
   /** Ids of drawn traces, oldest first, so that late spans are headed as a continuation. */
   private readonly _drawn = new Set<string>();
   private _isShutdown = false;
@@ -112,7 +142,9 @@ export class TraceTreeExporter implements SpanExporter {
   constructor(options: TraceTreeExporterOptions = {}) {
     this._write = options.write ?? process.stdout.write.bind(process.stdout);
     this._baggage = options.baggage;
-    this._maxTraces = validMaxTraces(options.maxTraces);
+    this._maxTraces = validPositive(options.maxTraces, 'maxTraces', DEFAULT_MAX_TRACES, true);
+    this._maxSpans = validPositive(options.maxSpans, 'maxSpans', DEFAULT_MAX_SPANS, true);
+    this._maxWaitMs = validPositive(options.maxWaitMs, 'maxWaitMs', DEFAULT_MAX_WAIT_MS, false);
   }
 
   /**
@@ -141,12 +173,18 @@ export class TraceTreeExporter implements SpanExporter {
       }
       if (!this._waiting.has(traceId)) {
         text += this._evictPastCap();
-        this._waiting.set(traceId, []);
+        this._waiting.set(traceId, { since: Date.now(), entries: [] });
       }
-      this._waiting.get(traceId)!.push(entry);
+      this._waiting.get(traceId)!.entries.push(entry);
+      this._held += 1;
       if (entry.parentSpanId === undefined) rooted.add(traceId);
     }
     for (const traceId of rooted) text += this._drawWaiting(traceId);
+    for (const traceId of this._waiting.keys()) {
+      if (this._held <= this._maxSpans) break;
+      text += this._drawWaiting(traceId, true);
+    }
+    this._schedule();
     for (const [traceId, entries] of late) {
       text += drawTrace(`trace ${traceId} (continued)`, entries, this._baggage);
     }
@@ -168,6 +206,31 @@ export class TraceTreeExporter implements SpanExporter {
     if (this._isShutdown) return;
     await this.forceFlush();
     this._isShutdown = true;
+    clearTimeout(this._timer);
+    this._timer = undefined;
+  }
+
+  /** Arms the timer for the oldest waiting trace, unless it is armed or nothing waits. */
+  private _schedule(): void {
+    if (this._timer !== undefined || this._isShutdown) return;
+    const oldest = this._waiting.values().next().value;
+    if (oldest === undefined) return;
+    this._timer = setTimeout(() => this._drawOverdue(), Math.max(0, oldest.since + this._maxWaitMs - Date.now()));
+    this._timer.unref();
+  }
+
+  /** Draws, headed `(partial)`, every trace that waited `maxWaitMs`. */
+  private _drawOverdue(): void {
+    this._timer = undefined;
+    const now = Date.now();
+    let text = '';
+    for (const [traceId, waiting] of this._waiting) {
+      if (now - waiting.since < this._maxWaitMs) break;
+      text += this._drawWaiting(traceId, true);
+    }
+    const result = this._emit(text);
+    if (result.error !== undefined) diag.error('TraceTreeExporter: write failed', result.error);
+    this._schedule();
   }
 
   private _drawAllWaiting(): string {
@@ -185,15 +248,17 @@ export class TraceTreeExporter implements SpanExporter {
     return text;
   }
 
-  private _drawWaiting(traceId: string): string {
-    const entries = this._waiting.get(traceId);
-    if (entries === undefined) return '';
+  private _drawWaiting(traceId: string, partial = false): string {
+    const waiting = this._waiting.get(traceId);
+    if (waiting === undefined) return '';
+    const { entries } = waiting;
     this._waiting.delete(traceId);
+    this._held -= entries.length;
     this._drawn.add(traceId);
     if (this._drawn.size > this._maxTraces) {
       this._drawn.delete(this._drawn.values().next().value!);
     }
-    return drawTrace(`trace ${traceId}`, entries, this._baggage);
+    return drawTrace(`trace ${traceId}${partial ? ' (partial)' : ''}`, entries, this._baggage);
   }
 
   private _emit(text: string): ExportResult {
@@ -207,11 +272,11 @@ export class TraceTreeExporter implements SpanExporter {
   }
 }
 
-function validMaxTraces(value: number | undefined): number {
-  if (value === undefined) return DEFAULT_MAX_TRACES;
-  if (Number.isInteger(value) && value > 0) return value;
-  diag.warn(`TraceTreeExporter: maxTraces must be a positive integer, got ${String(value)}`);
-  return DEFAULT_MAX_TRACES;
+function validPositive(value: number | undefined, name: string, fallback: number, integer: boolean): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && value > 0 && value <= MAX_TIMER_DELAY_MS && (!integer || Number.isInteger(value))) return value;
+  diag.warn(`TraceTreeExporter: ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`);
+  return fallback;
 }
 
 function readEntry(span: TraceTreeSpan): Entry | undefined {

@@ -517,13 +517,14 @@ describe('initTracer', () => {
       ['options.reporter', undefined, undefined, { reporter: {} }, 'options.reporter'],
       ['options.traceId128bit: false', undefined, undefined, { traceId128bit: false }, 'traceId128bit: false'],
       ['options.shareRpcSpan', undefined, undefined, { shareRpcSpan: true }, 'shareRpcSpan'],
-    ])('should warn about %s, which cannot be honoured, through logger.error', (_name, reporter, throttler, options, text) => {
+    ])('should warn about %s, which cannot be honoured, through logger.info (a warning is not an error)', (_name, reporter, throttler, options, text) => {
       const log = recordingLogger();
 
       tracerWith({ serviceName: 'checkout', sampler: CONST_ON, reporter, throttler }, { exporter: new KeepingExporter(), logger: log.logger, ...options });
 
-      expect(log.error.filter((message) => message.includes(text))).toHaveLength(1);
-      expect(log.error).toHaveLength(1);
+      expect(log.info.filter((message) => message.includes(text))).toHaveLength(1);
+      expect(log.info).toHaveLength(1);
+      expect(log.error).toEqual([]);
     });
 
     it('should warn about nothing for a config it can honour', () => {
@@ -543,7 +544,7 @@ describe('initTracer', () => {
 
       tracer.inject(tracer.startSpan('op').context(), 'no-such-format', {});
 
-      expect(log.error.filter((message) => message.includes('unknown format no-such-format'))).toHaveLength(1);
+      expect(log.info.filter((message) => message.includes('unknown format no-such-format'))).toHaveLength(1);
     });
 
     it('should not let a throwing logger break initTracer', () => {
@@ -1149,7 +1150,7 @@ describe('initTracerFromEnv', () => {
 
     tracers.push(initTracerFromEnv({}, { exporter: new KeepingExporter(), logger: log.logger }));
 
-    expect(log.error.filter((message) => message.includes('JAEGER_REPORTER_AGENT_HOST'))).toHaveLength(1);
+    expect(log.info.filter((message) => message.includes('JAEGER_REPORTER_AGENT_HOST'))).toHaveLength(1);
   });
 
   it('should honour JAEGER_REPORTER_TIMEOUT as the export timeout that bounds close()', async () => {

@@ -405,10 +405,27 @@ describe('JaegerRemoteSampler', () => {
     it('should give up on an agent that does not answer within requestTimeoutMs', async () => {
       server.handler = () => undefined;
       const sampler = remote({ requestTimeoutMs: 50 });
-      expect(await warnings.waitFor('no answer within 50 ms')).toContain('keeping probabilistic sampling (0.001)');
+      expect(await warnings.waitFor('no complete answer within 50 ms')).toContain('keeping probabilistic sampling (0.001)');
       // The next poll is under way: the timed-out one did not stop polling.
       await server.waitForHit(2);
       expect(sampler.currentSamplerDescription().param).toBe(0.001);
+    });
+    it('should give up on an agent that trickles its answer a byte at a time, and take the strategy once it recovers', async () => {
+      // Issue 14, item 13: headers, then one byte every 20 ms, never the end. An idle timeout
+      // never fires; before the fix one such poll stopped polling for good.
+      server.handler = (hit) => {
+        hit.response.writeHead(200, { 'content-type': 'application/json' });
+        const trickle = setInterval(() => hit.response.write(' '), 20);
+        hit.response.on('close', () => clearInterval(trickle));
+      };
+      const sampler = remote({ requestTimeoutMs: 100, refreshIntervalMs: 5 });
+      expect(await warnings.waitFor('no complete answer within 100 ms')).toContain('keeping probabilistic sampling (0.001)');
+      await server.waitForHit(2);
+      server.handler = (hit) => answer(hit, 200, JSON.stringify({ probabilisticSampling: { samplingRate: 1 } }));
+      await applied(server.hits.length + 1);
+      expect(sampler.currentSamplerDescription()).toEqual({ type: 'probabilistic', param: 1 });
+      const traceIds = Array.from({ length: 20 }, (_, i) => (i + 1).toString(16).padStart(32, '0'));
+      expect(traceIds.filter((traceId) => decide(sampler, 'op', traceId).sampled)).toHaveLength(20);
     });
   });
 

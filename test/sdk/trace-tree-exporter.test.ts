@@ -429,6 +429,90 @@ describe('TraceTreeExporter', () => {
     });
   });
 
+  describe('bounds on a trace whose root never arrives', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('should draw the oldest traces as partial once more than maxSpans spans are held, and continue them', () => {
+      const { start, writes } = setup({ maxSpans: 3 });
+      const parent = remoteParent('000000000000000a', traceIdOf(0xa));
+      for (let i = 0; i < 3; i++) start(`s${i}`, i, parent).end(at(i + 1));
+      expect(writes).toEqual([]);
+      start('s3', 3, parent).end(at(4));
+      expect(writes).toHaveLength(1);
+      expect(writes[0]).toMatch(new RegExp(`^trace ${traceIdOf(0xa)} \\(partial\\)\n├── s0 `));
+      expect(writes[0].split('\n').filter((line) => line.includes('── s'))).toHaveLength(4);
+      start('s4', 4, parent).end(at(5));
+      expect(writes[1]).toMatch(new RegExp(`^trace ${traceIdOf(0xa)} \\(continued\\)\n└── s4 `));
+    });
+
+    it('should draw a trace as partial once it waited maxWaitMs, without another export', async () => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+      const { start, writes } = setup({ maxWaitMs: 1000 });
+      start('early', 0, remoteParent('000000000000000a', traceIdOf(0xa))).end(at(1));
+      await jest.advanceTimersByTimeAsync(500);
+      start('later', 0, remoteParent('000000000000000b', traceIdOf(0xb))).end(at(1));
+      await jest.advanceTimersByTimeAsync(499);
+      expect(writes).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(writes).toEqual([expect.stringMatching(new RegExp(`^trace ${traceIdOf(0xa)} \\(partial\\)\n└── early `))]);
+      await jest.advanceTimersByTimeAsync(500);
+      expect(writes[1]).toMatch(new RegExp(`^trace ${traceIdOf(0xb)} \\(partial\\)\n└── later `));
+    });
+
+    it('should fall back to the defaults for bounds that cannot be used', () => {
+      const warn = jest.fn();
+      diag.setLogger({ warn } as unknown as DiagLogger, DiagLogLevel.WARN);
+      try {
+        setup({ maxSpans: 1.5, maxWaitMs: -1 });
+        expect(warn).toHaveBeenCalledWith('TraceTreeExporter: maxSpans must be a positive integer, got 1.5');
+        expect(warn).toHaveBeenCalledWith('TraceTreeExporter: maxWaitMs must be a positive number, got -1');
+      } finally {
+        diag.disable();
+      }
+    });
+
+    it('should keep the heap bounded: 80,000 spans of one remote trace hold no more than 20,000 do', async () => {
+      // In a child process with --expose-gc, on the built package: heap after a full collection.
+      // Before the bound every span was kept (about 1.1 KB each) until shutdown.
+      const { execFile } = await import('node:child_process');
+      const { resolve } = await import('node:path');
+      const script = `
+        const { trace, ROOT_CONTEXT, TraceFlags } = require('@opentelemetry/api');
+        const { BasicTracerProvider, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+        const { TraceTreeExporter } = require(${JSON.stringify(resolve(__dirname, '../../dist/cjs/sdk/index.js'))});
+        let printed = 0;
+        const exporter = new TraceTreeExporter({ write: (text) => { printed += text.length; } });
+        const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+        const tracer = provider.getTracer('memory');
+        const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: 'f'.repeat(32), spanId: 'a'.repeat(16), traceFlags: TraceFlags.SAMPLED, isRemote: true });
+        const heap = () => { global.gc(); global.gc(); return process.memoryUsage().heapUsed; };
+        (async () => {
+          const base = heap();
+          const growth = [];
+          for (const n of [20000, 60000]) {
+            for (let i = 0; i < n; i++) {
+              tracer.startSpan('op ' + i, { attributes: { i } }, parent).end();
+              // The span processor's exports settle on later turns, as they do in a server.
+              if (i % 1000 === 0) await new Promise(setImmediate);
+            }
+            await new Promise(setImmediate);
+            growth.push(heap() - base);
+          }
+          console.log(JSON.stringify({ growth, printed }));
+        })();
+      `;
+      const output = await new Promise<string>((done, fail) =>
+        execFile(process.execPath, ['--expose-gc', '-e', script], { cwd: resolve(__dirname, '../..') }, (error, stdout) =>
+          error ? fail(error) : done(stdout),
+        ),
+      );
+      const { growth, printed } = JSON.parse(output) as { growth: [number, number]; printed: number };
+      // Partial trees were printed on the way, not kept for shutdown.
+      expect(printed).toBeGreaterThan(0);
+      expect(growth[1]).toBeLessThan(growth[0] * 1.5 + 2_000_000);
+    }, 60_000);
+  });
+
   describe('maxTraces', () => {
     it('should print and forget the oldest waiting trace past the cap', () => {
       const { start, writes } = setup({ maxTraces: 2 });
