@@ -63,7 +63,7 @@ export function isOversized(value: string | readonly string[]): boolean {
  * Whether the UTF-8 length of `texts` together is over `limit`. A UTF-16 code unit is 1 to 3
  * UTF-8 bytes (a surrogate pair: 2 units, 4 bytes), so only texts in between need counting.
  */
-function exceedsUtf8Bytes(texts: readonly string[], limit: number): boolean {
+export function exceedsUtf8Bytes(texts: readonly string[], limit: number): boolean {
   let units = 0;
   for (const text of texts) units += text.length;
   if (surelyFits(units, limit)) return false;

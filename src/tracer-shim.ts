@@ -3,7 +3,7 @@ import type { Baggage, Context, Link, SpanContext, TextMapPropagator, Tracer, Tr
 import * as opentracing from 'opentracing';
 import { describeValue } from './attributes';
 import { decodeBinary, encodeBinary } from './binary-format';
-import { isTextMapCarrier, textMapGetter, textMapSetter } from './carrier';
+import { carrierGetter, hasFields, isTextMapCarrier, textMapSetter } from './carrier';
 import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from './constants';
 import { countWithinLimits, limitEntries } from './limits';
 import { describeError, logger } from './logger';
@@ -111,7 +111,7 @@ export class TracerShim extends opentracing.Tracer {
         if (resolved === undefined) return this._warn('inject: not a span context; nothing injected');
         const propagator = this._propagator(format);
         propagator.inject(this._cachedInjectionContext(resolved), carrier, textMapSetter);
-        if (propagator === propagation && !hasOwnKeys(carrier)) this._checkGlobalPropagator();
+        if (propagator === propagation && !hasFields(carrier)) this._checkGlobalPropagator();
       } else if (format === opentracing.FORMAT_BINARY) {
         if (typeof carrier !== 'object' || carrier === null) return this._warn('inject: FORMAT_BINARY needs a BinaryCarrier');
         const resolved = resolveSpanContext(spanContext);
@@ -133,7 +133,7 @@ export class TracerShim extends opentracing.Tracer {
           return null;
         }
         const propagator = this._propagator(format);
-        const extracted = this._contextFromExtraction(propagator.extract(ROOT_CONTEXT, carrier, textMapGetter));
+        const extracted = this._contextFromExtraction(propagator.extract(ROOT_CONTEXT, carrier, carrierGetter()));
         if (extracted === null && propagator === propagation) this._checkGlobalPropagator();
         return extracted;
       }
@@ -324,11 +324,6 @@ function linkTo(type: string, referenced: SpanContextShim): Link {
         ? FOLLOWS_FROM_LINK_ATTRIBUTES
         : { [LINK_REF_TYPE_ATTRIBUTE]: type };
   return Object.freeze({ context: referenced.getSpanContext(), attributes });
-}
-
-function hasOwnKeys(carrier: object): boolean {
-  for (const key in carrier) if (Object.prototype.hasOwnProperty.call(carrier, key)) return true;
-  return false;
 }
 
 function obtainTracer(tracerOrProvider: Tracer | TracerProvider | undefined): Tracer {
