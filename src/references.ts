@@ -1,8 +1,10 @@
 import { TraceFlags, propagation } from '@opentelemetry/api';
-import type { Baggage, SpanContext } from '@opentelemetry/api';
+import type { Baggage, BaggageEntry, SpanContext } from '@opentelemetry/api';
 import type * as opentracing from 'opentracing';
 import { readEntries } from './attributes';
 import { toOtelSpanId, toOtelTraceId } from './hex-ids';
+import { limitEntries } from './limits';
+import type { Warn } from './limits';
 import { describeError, logger } from './logger';
 import { SpanContextShim } from './span-context-shim';
 
@@ -139,4 +141,33 @@ function isOtelSpanContext(value: unknown): value is SpanContext {
 
 function isBaggage(value: unknown): value is Baggage {
   return typeof value === 'object' && value !== null && typeof (value as Baggage).getEntry === 'function';
+}
+
+/**
+ * The baggage of a span with several references: the union of the referenced contexts'
+ * baggage, the parent's value winning for a key that several hold, then the others in reference
+ * order (OpenTelemetry spec, compatibility/opentracing.md, "Start a new Span"). The union is held
+ * to the extract limits (`limitEntries`: `MAX_BAGGAGE_ITEMS` items, `MAX_BAGGAGE_BYTES` bytes;
+ * later items dropped first, reported to `warn`), so a batch span referencing many messages
+ * does not carry every message's baggage on. Linear in the entries given: each context's
+ * entries are listed once and the Baggage is made once, where a `setEntry` per item copied the
+ * whole map each time (25 references of 180 items took 1 s).
+ *
+ * @returns the parent's Baggage itself when the others add no key.
+ */
+export function unionBaggage(parent: SpanContextShim, referenced: readonly SpanContextShim[], warn: Warn): Baggage {
+  const parentEntries = parent._baggageEntries();
+  let union: Array<readonly [string, BaggageEntry]> | undefined;
+  let keys: Set<string> | undefined;
+  for (const other of referenced) {
+    if (other === parent) continue;
+    for (const item of other._baggageEntries()) {
+      keys ??= new Set(parentEntries.map(([key]) => key));
+      if (keys.has(item[0])) continue;
+      keys.add(item[0]);
+      (union ??= parentEntries.slice()).push(item);
+    }
+  }
+  if (union === undefined) return parent.getBaggage();
+  return propagation.createBaggage(Object.fromEntries(limitEntries(union, 'startSpan', warn)));
 }
