@@ -1,6 +1,6 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 import { MAX_HEADER_VALUE_BYTES, breaksHeader, exceedsUtf8Bytes } from './limits';
-import { logger } from './logger';
+import { describeError, logger } from './logger';
 
 /**
  * A text map or HTTP headers carrier as OpenTracing code passes it. Besides a plain object of
@@ -34,8 +34,9 @@ function kindOf(carrier: object): CarrierKind {
  * field whose name or value contains CR, LF or NUL is not written (`diag` warning), whatever
  * propagator produced it: code like express-opentracing copies every field into
  * `res.setHeader`, where such a value would split the header or throw into the application
- * (docs/security.md). A carrier that refuses a field (a frozen object, a `Headers` that rejects
- * the name) makes the write throw; `TracerShim` catches that and reports it through `diag`.
+ * (docs/security.md). A field the carrier refuses (a frozen object; a `Headers` refuses a value
+ * outside Latin-1 or a name that is not an HTTP token) is left out and the others are still
+ * written, so one baggage item cannot cost the trace context; `diag` says so once per reason.
  */
 export const textMapSetter: TextMapSetter<TextMapCarrier> = {
   set(carrier, key, value) {
@@ -43,10 +44,23 @@ export const textMapSetter: TextMapSetter<TextMapCarrier> = {
       logger.warn(`inject: did not write the field ${JSON.stringify(key)}: CR, LF or NUL in its name or value`);
       return;
     }
-    if (kindOf(carrier) === 'object') carrier[key] = value;
-    else (carrier as unknown as Map<string, unknown>).set(key, value);
+    try {
+      if (kindOf(carrier) === 'object') carrier[key] = value;
+      else (carrier as unknown as Map<string, unknown>).set(key, value);
+    } catch (error) {
+      warnOnce(`inject: the carrier refused a field, which was left out: ${describeError(error)}`);
+    }
   },
 };
+
+/** Messages already logged by `warnOnce`; at most 100, so that varied reasons cannot grow it. */
+const warned = new Set<string>();
+
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  if (warned.size < 100) warned.add(message);
+  logger.warn(message);
+}
 
 /**
  * Field names already found free of CR, LF and NUL. Propagators write the same few names on

@@ -125,6 +125,26 @@ export function countWithinLimits(baggage: Baggage): number | undefined {
 }
 
 /**
+ * Whether `baggage` surely fits what `limitInjectedEntries` lets through with the default W3C
+ * measure, told without listing its entries (read as `countWithinLimits` reads them): at most
+ * `MAX_BAGGAGE_ITEMS` entries, no metadata, and short enough that even percent-encoded (at most 9
+ * characters per UTF-16 code unit) they fit `MAX_BAGGAGE_BYTES`. `false` means "count them",
+ * not "too large". It keeps the usual inject, a few small items, from copying the entries.
+ */
+export function surelyFitsInjected(baggage: Baggage): boolean {
+  if (baggage.getAllEntries !== LIST_ENTRIES) return false;
+  const entries = (baggage as { _entries?: unknown })._entries;
+  if (!(entries instanceof Map) || entries.size > MAX_BAGGAGE_ITEMS) return false;
+  let units = 0;
+  for (const [key, entry] of entries as Map<unknown, Partial<BaggageEntry> | undefined>) {
+    const value = entry?.value;
+    if (typeof key !== 'string' || typeof value !== 'string' || entry?.metadata !== undefined) return false;
+    units += key.length + value.length;
+  }
+  return units * 9 + 2 * entries.size <= MAX_BAGGAGE_BYTES;
+}
+
+/**
  * Whether text of `units` UTF-16 code units is surely at most `limit` bytes in UTF-8, without
  * counting: a code unit is at most 3 UTF-8 bytes (a surrogate pair, 2 units, is 4).
  */

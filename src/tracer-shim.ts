@@ -5,7 +5,7 @@ import { describeValue } from './attributes';
 import { decodeBinary, encodeBinary } from './binary-format';
 import { carrierGetter, hasFields, isTextMapCarrier, textMapSetter } from './carrier';
 import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from './constants';
-import { countWithinLimits, limitEntries, limitInjectedEntries } from './limits';
+import { countWithinLimits, limitEntries, limitInjectedEntries, surelyFitsInjected } from './limits';
 import { describeError, logger } from './logger';
 import { resolveReference, resolveSpanContext, unionBaggage } from './references';
 import type { ResolvedReference } from './references';
@@ -166,6 +166,7 @@ export class TracerShim extends opentracing.Tracer {
     const base = trace.setSpanContext(ROOT_CONTEXT, spanContext.getSpanContext());
     const baggage = spanContext.getBaggage();
     if (baggage === EMPTY_BAGGAGE) return base;
+    if (surelyFitsInjected(baggage)) return propagation.setBaggage(base, baggage);
     const entries = spanContext._baggageEntries();
     const kept = limitInjectedEntries(entries, this._warnOnce);
     return propagation.setBaggage(base, kept === entries ? baggage : propagation.createBaggage(Object.fromEntries(kept)));
