@@ -167,6 +167,44 @@ function keepWithinLimits(entries: BaggageEntries, source: string, warn: Warn): 
   return kept;
 }
 
+/**
+ * The union of baggage entry lists, held to `MAX_BAGGAGE_ITEMS` and `MAX_BAGGAGE_BYTES`: for
+ * each key its first entry in list order (so the first list wins), kept in order while it fits;
+ * an entry that does not fit is dropped whole and its key stays taken. One pass, and once
+ * `MAX_BAGGAGE_ITEMS` are kept the rest is only looked up, never added, so the work and the set
+ * of keys stay small however many lists there are (100 lists of 180 items: 18,000 entries, of
+ * which at most 180 are kept). Dropped entries, counted over keys not already kept, are reported
+ * to `warn` once.
+ *
+ * @param source names the operation in the warning, e.g. `startSpan`.
+ */
+export function unionWithinLimits(lists: readonly BaggageEntries[], source: string, warn: Warn = warnEachTime): BaggageEntries {
+  const kept: Array<readonly [string, BaggageEntry]> = [];
+  const keys = new Set<string>();
+  let bytes = 0;
+  let dropped = 0;
+  for (const list of lists) {
+    for (const item of list) {
+      const key = item[0];
+      if (keys.has(key)) continue;
+      if (kept.length === MAX_BAGGAGE_ITEMS) {
+        dropped++;
+        continue;
+      }
+      keys.add(key);
+      const size = utf8Length(key) + utf8Length(item[1].value);
+      if (bytes + size > MAX_BAGGAGE_BYTES) {
+        dropped++;
+        continue;
+      }
+      kept.push(item);
+      bytes += size;
+    }
+  }
+  if (dropped > 0) warn(`${source}: dropped ${dropped} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes)`);
+  return kept;
+}
+
 /** Where a limit reports what it dropped. */
 export type Warn = (message: string) => void;
 

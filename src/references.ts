@@ -1,12 +1,13 @@
 import { TraceFlags, propagation } from '@opentelemetry/api';
-import type { Baggage, BaggageEntry, SpanContext } from '@opentelemetry/api';
+import type { Baggage, SpanContext } from '@opentelemetry/api';
 import type * as opentracing from 'opentracing';
 import { readEntries } from './attributes';
 import { toOtelSpanId, toOtelTraceId } from './hex-ids';
-import { limitEntries } from './limits';
+import { unionWithinLimits } from './limits';
 import type { Warn } from './limits';
 import { describeError, logger } from './logger';
 import { SpanContextShim } from './span-context-shim';
+import type { BaggageEntries } from './span-context-shim';
 
 /** A resolved OpenTracing reference: its type (`child_of`, `follows_from`) and its context. */
 export interface ResolvedReference {
@@ -147,27 +148,23 @@ function isBaggage(value: unknown): value is Baggage {
  * The baggage of a span with several references: the union of the referenced contexts'
  * baggage, the parent's value winning for a key that several hold, then the others in reference
  * order (OpenTelemetry spec, compatibility/opentracing.md, "Start a new Span"). The union is held
- * to the extract limits (`limitEntries`: `MAX_BAGGAGE_ITEMS` items, `MAX_BAGGAGE_BYTES` bytes;
- * later items dropped first, reported to `warn`), so a batch span referencing many messages
- * does not carry every message's baggage on. Linear in the entries given: each context's
- * entries are listed once and the Baggage is made once, where a `setEntry` per item copied the
- * whole map each time (25 references of 180 items took 1 s).
+ * to the extract limits (`unionWithinLimits`: `MAX_BAGGAGE_ITEMS` items, `MAX_BAGGAGE_BYTES`
+ * bytes; later items dropped first, reported to `warn`), so a batch span referencing many
+ * messages does not carry every message's baggage on. Linear in the entries given, with at most
+ * `MAX_BAGGAGE_ITEMS` keys remembered, and the Baggage made once, where a `setEntry` per item
+ * copied the whole map each time (25 references of 180 items took 1 s).
  *
- * @returns the parent's Baggage itself when the others add no key.
+ * @returns the parent's Baggage itself when the union is exactly the parent's entries.
  */
 export function unionBaggage(parent: SpanContextShim, referenced: readonly SpanContextShim[], warn: Warn): Baggage {
   const parentEntries = parent._baggageEntries();
-  let union: Array<readonly [string, BaggageEntry]> | undefined;
-  let keys: Set<string> | undefined;
-  for (const other of referenced) {
-    if (other === parent) continue;
-    for (const item of other._baggageEntries()) {
-      keys ??= new Set(parentEntries.map(([key]) => key));
-      if (keys.has(item[0])) continue;
-      keys.add(item[0]);
-      (union ??= parentEntries.slice()).push(item);
-    }
-  }
-  if (union === undefined) return parent.getBaggage();
-  return propagation.createBaggage(Object.fromEntries(limitEntries(union, 'startSpan', warn)));
+  const lists: BaggageEntries[] = [parentEntries];
+  for (const other of referenced) if (other !== parent) lists.push(other._baggageEntries());
+  let dropped = false;
+  const union = unionWithinLimits(lists, 'startSpan', (message) => {
+    dropped = true;
+    warn(message);
+  });
+  if (!dropped && union.length === parentEntries.length) return parent.getBaggage();
+  return propagation.createBaggage(Object.fromEntries(union));
 }

@@ -7,7 +7,7 @@
  * @param make builds the input of size n (not timed).
  * @param run the operation on that input (timed).
  */
-export function growthFrom<T>(n: number, make: (size: number) => T, run: (input: T) => unknown, repetitions = 1, trials = 5): number {
+export function growthFrom<T>(n: number, make: (size: number) => T, run: (input: T) => unknown, repetitions = 1, trials = 7): number {
   const small = make(n);
   const large = make(4 * n);
   const time = (input: T): number => {
