@@ -155,6 +155,19 @@ describe('carrier', () => {
       expect(logs.matching('over 8192 bytes')).toHaveLength(2);
     });
 
+    it('should leave out a field the carrier refuses and still write the others, with one warning per reason', () => {
+      const logs = captureDiag();
+      const headers = new Headers();
+      textMapSetter.set(headers as never, 'uberctx-k', 'Ā');
+      textMapSetter.set(headers as never, 'uberctx-j', 'Ā');
+      textMapSetter.set(headers as never, 'traceparent', tp);
+      const frozen = Object.freeze({}) as Record<string, unknown>;
+      expect(() => textMapSetter.set(frozen, 'traceparent', tp)).not.toThrow();
+      logs.stop();
+      expect([...headers.keys()]).toEqual(['traceparent']);
+      expect(logs.matching('the carrier refused a field')).toHaveLength(2);
+    });
+
     it('should not mistake an object with a get property for a Map', () => {
       expect(textMapGetter.get({ get: 'x', traceparent: tp }, 'traceparent')).toBe(tp);
     });
