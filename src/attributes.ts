@@ -142,34 +142,145 @@ function functionName(fn: unknown): string {
 
 /**
  * JSON that cannot throw on the shapes instrumentation logs: cycles, bigints, symbols,
- * functions and nested Errors. Written here rather than taken from a library because the core
- * must depend on `@opentelemetry/api` and `opentracing` only.
+ * functions and nested Errors, cut at `MAX_CONVERTED_VALUE_LENGTH` (see `BoundedJson`).
  */
 function toJson(value: object): string {
-  const ancestors: unknown[] = [];
-  const json = JSON.stringify(value, function replacer(this: unknown, _key: string, child: unknown): unknown {
-    switch (typeof child) {
+  const json = new BoundedJson(value, MAX_CONVERTED_VALUE_LENGTH).text();
+  if (json === undefined) return String(value);
+  return json.length > MAX_CONVERTED_VALUE_LENGTH ? json.slice(0, MAX_CONVERTED_VALUE_LENGTH - TRUNCATED.length) + TRUNCATED : json;
+}
+
+/** A value `BoundedJson` leaves out, as JSON.stringify leaves out `undefined`. */
+const OMITTED = Symbol('omitted');
+
+/**
+ * `JSON.stringify(root, replacer)` whose work is bounded by its output: it stops reading the
+ * value once the text is longer than `limit`, so a 200,000-key object or a graph whose levels
+ * share children (whose JSON doubles with each level) costs what `limit` characters cost, not
+ * what the whole JSON would. The text up to the limit is the same as JSON.stringify's with the
+ * replacer the shim used before (`toJSON` first; bigints and symbols as their `toString()`;
+ * functions as `[Function name]`; non-finite numbers as strings; a cycle on the current path as
+ * `"[Circular]"`; an Error below the top as `"name: message"`).
+ *
+ * Written here rather than taken from a library because the core must depend on
+ * `@opentelemetry/api` and `opentracing` only, and the libraries that bound JSON by length
+ * (safe-stable-stringify's `maximumBreadth`/`maximumDepth`) bound the shape, not the text.
+ * Errors from user code (getters, Proxy traps) propagate to `toAttributeValue`.
+ */
+class BoundedJson {
+  private readonly _root: object;
+  private readonly _limit: number;
+  private readonly _parts: string[] = [];
+  private _length = 0;
+  /** The objects on the path from the root to the value being written. */
+  private readonly _path = new Set<object>();
+
+  constructor(root: object, limit: number) {
+    this._root = root;
+    this._limit = limit;
+  }
+
+  /** The JSON, cut somewhere after `limit` characters; `undefined` when the root has none. */
+  text(): string | undefined {
+    const root = this._replace(this._root, '');
+    if (root === OMITTED) return undefined;
+    this._write(root);
+    return this._parts.join('');
+  }
+
+  private _full(): boolean {
+    return this._length > this._limit;
+  }
+
+  private _emit(text: string): void {
+    this._parts.push(text);
+    this._length += text.length;
+  }
+
+  /** A JSON string of `text`; of a long text only a prefix that fills the budget is quoted. */
+  private _emitString(text: string): void {
+    const room = this._limit - this._length + 1;
+    // Each character is at least one character of JSON, so the characters before `room` give
+    // the same JSON as the whole text would up to the limit.
+    this._emit(JSON.stringify(text.length > room ? text.slice(0, room + 1) : text));
+  }
+
+  /** `toJSON`, then the shim's replacer rules; `OMITTED` for what JSON leaves out. */
+  private _replace(raw: unknown, key: string): unknown {
+    let value = raw;
+    if ((typeof value === 'object' && value !== null) || typeof value === 'bigint') {
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') value = toJSON.call(value, key);
+    }
+    switch (typeof value) {
       case 'bigint':
       case 'symbol':
-        return child.toString();
+        return value.toString();
       case 'function':
-        return functionName(child);
+        return functionName(value);
       case 'number':
-        return Number.isFinite(child) ? child : String(child);
+        return Number.isFinite(value) ? value : String(value);
+      case 'undefined':
+        return OMITTED;
+      case 'object':
+        if (value === null) return null;
+        if (this._path.has(value)) return '[Circular]';
+        if (value !== this._root && isErrorLike(value)) return describeErrorValue(value);
+        return value;
+      default:
+        return value;
+    }
+  }
+
+  private _write(value: unknown): void {
+    switch (typeof value) {
+      case 'string':
+        return this._emitString(value);
+      case 'number':
+        return this._emit(Number.isFinite(value) ? String(value) : 'null');
+      case 'boolean':
+        return this._emit(value ? 'true' : 'false');
       case 'object':
         break;
       default:
-        return child;
+        return this._emit('null');
     }
-    if (child === null) return child;
-    // JSON.stringify calls the replacer with `this` = the holder, so trimming the stack back to
-    // the holder leaves exactly the current path; a value already on it closes a cycle.
-    while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
-    if (ancestors.includes(child)) return '[Circular]';
-    if (child !== value && isErrorLike(child)) return describeErrorValue(child);
-    ancestors.push(child);
-    return child;
-  }) as string | undefined;
-  const text = json ?? String(value);
-  return text.length > MAX_CONVERTED_VALUE_LENGTH ? text.slice(0, MAX_CONVERTED_VALUE_LENGTH - TRUNCATED.length) + TRUNCATED : text;
+    if (value === null) return this._emit('null');
+    if (value instanceof Number || value instanceof String || value instanceof Boolean) return this._write(value.valueOf());
+    this._path.add(value);
+    if (Array.isArray(value)) this._writeArray(value);
+    else this._writeObject(value);
+    this._path.delete(value);
+  }
+
+  private _writeArray(array: readonly unknown[]): void {
+    this._emit('[');
+    for (let i = 0; i < array.length && !this._full(); i++) {
+      if (i > 0) this._emit(',');
+      const element = this._replace(array[i], String(i));
+      this._write(element === OMITTED ? null : element);
+    }
+    this._emit(']');
+  }
+
+  private _writeObject(object: object): void {
+    this._emit('{');
+    let first = true;
+    // `for...in` with an own-property check lists what Object.keys lists, without an array of
+    // all the keys first.
+    for (const key in object) {
+      if (this._full()) break;
+      if (!hasOwn.call(object, key)) continue;
+      const value = this._replace((object as Record<string, unknown>)[key], key);
+      if (value === OMITTED) continue;
+      if (!first) this._emit(',');
+      first = false;
+      this._emitString(key);
+      this._emit(':');
+      this._write(value);
+    }
+    this._emit('}');
+  }
 }
+
+const hasOwn = Object.prototype.hasOwnProperty;

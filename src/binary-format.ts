@@ -1,6 +1,9 @@
 import { TraceFlags, propagation } from '@opentelemetry/api';
-import type { Baggage, SpanContext } from '@opentelemetry/api';
+import type { Baggage, BaggageEntry, SpanContext } from '@opentelemetry/api';
+import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, limitEntries, utf8Length } from './limits';
+import type { Warn } from './limits';
 import { logger } from './logger';
+import type { BaggageEntries } from './span-context-shim';
 
 /**
  * Byte layout of OpenTracing's FORMAT_BINARY carrier (`carrier.buffer`), version 0. The trace
@@ -18,19 +21,27 @@ import { logger } from './logger';
  * ```
  * The baggage field is written only when there is baggage. Readers skip nothing: unknown field
  * ids or a short buffer make the whole buffer invalid.
+ *
+ * Both sides hold baggage to the extract limits, `MAX_BAGGAGE_ITEMS` items and
+ * `MAX_BAGGAGE_BYTES` bytes of keys and values, and the JSON to `MAX_BAGGAGE_JSON_BYTES`: inject
+ * writes only whole items that fit, so the receiver always reads the trace context back; a
+ * buffer from elsewhere with a longer baggage field keeps its trace context and loses its
+ * baggage, and one with more items keeps the first that fit (docs/security.md).
  */
 export const BINARY_FORMAT_VERSION = 0;
 
 const TRACE_CONTEXT_LENGTH = 29;
 const BAGGAGE_FIELD_ID = 3;
-/** Baggage larger than this is not read back (the W3C baggage limit, 8192 bytes, with room for JSON). */
-const MAX_BAGGAGE_BYTES = 16 * 1024;
+/** Longest baggage field read back, in bytes: the 8192 bytes of baggage with room for JSON quoting. */
+const MAX_BAGGAGE_JSON_BYTES = 16 * 1024;
 
-/** Encodes a span context and its baggage in the layout above. */
-export function encodeBinary(spanContext: SpanContext, baggage: Baggage): Uint8Array {
-  const entries = baggage.getAllEntries();
-  const baggageBytes =
-    entries.length === 0 ? undefined : new TextEncoder().encode(JSON.stringify(Object.fromEntries(entries.map(([key, entry]) => [key, entry.value]))));
+/**
+ * Encodes a span context and its baggage in the layout above: the baggage items, in order, that
+ * fit the limits; the others are dropped whole and reported to `warn`.
+ */
+export function encodeBinary(spanContext: SpanContext, baggage: Baggage, warn: Warn = (message) => logger.warn(message)): Uint8Array {
+  const json = baggageJson(baggage.getAllEntries(), warn);
+  const baggageBytes = json === undefined ? undefined : new TextEncoder().encode(json);
   const bytes = new Uint8Array(TRACE_CONTEXT_LENGTH + (baggageBytes === undefined ? 0 : 5 + baggageBytes.length));
   bytes[0] = BINARY_FORMAT_VERSION;
   bytes[1] = 0;
@@ -82,10 +93,41 @@ export function decodeBinary(buffer: unknown): { spanContext: SpanContext; bagga
   return { spanContext, baggage };
 }
 
+/**
+ * `{"key":"value",...}` of the items that fit `MAX_BAGGAGE_ITEMS`, `MAX_BAGGAGE_BYTES` and, as
+ * JSON, `MAX_BAGGAGE_JSON_BYTES`; `undefined` when none is kept. One pass, one string.
+ */
+function baggageJson(entries: BaggageEntries, warn: Warn): string | undefined {
+  const members: string[] = [];
+  let bytes = 0;
+  let jsonBytes = 1;
+  for (const [key, entry] of entries) {
+    const size = utf8Length(key) + utf8Length(entry.value);
+    // JSON.stringify escapes lone surrogates, so the member is well-formed and its length is exact.
+    const member = `${JSON.stringify(key)}:${JSON.stringify(entry.value)}`;
+    const memberBytes = utf8Length(member) + 1;
+    if (members.length < MAX_BAGGAGE_ITEMS && bytes + size <= MAX_BAGGAGE_BYTES && jsonBytes + memberBytes <= MAX_BAGGAGE_JSON_BYTES) {
+      members.push(member);
+      bytes += size;
+      jsonBytes += memberBytes;
+    }
+  }
+  if (members.length < entries.length) {
+    warn(
+      `FORMAT_BINARY inject: dropped ${entries.length - members.length} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes); the trace context is kept`,
+    );
+  }
+  return members.length === 0 ? undefined : `{${members.join(',')}}`;
+}
+
 function readBaggage(bytes: Uint8Array): Baggage | undefined {
   if (bytes[29] !== BAGGAGE_FIELD_ID || bytes.length < 34) return invalid('unknown field after the trace context');
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(30);
-  if (length > MAX_BAGGAGE_BYTES || bytes.length !== 34 + length) return invalid('baggage length does not match the buffer');
+  if (bytes.length !== 34 + length) return invalid('baggage length does not match the buffer');
+  if (length > MAX_BAGGAGE_JSON_BYTES) {
+    logger.warn(`FORMAT_BINARY extract: the baggage field is over ${MAX_BAGGAGE_JSON_BYTES} bytes; the trace context is kept without baggage`);
+    return EMPTY;
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(34)));
@@ -93,12 +135,14 @@ function readBaggage(bytes: Uint8Array): Baggage | undefined {
     return invalid('baggage is not UTF-8 JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return invalid('baggage is not a JSON object');
-  let baggage = propagation.createBaggage();
+  const entries: Array<[string, BaggageEntry]> = [];
   for (const [key, value] of Object.entries(parsed)) {
-    if (typeof value === 'string') baggage = baggage.setEntry(key, { value });
+    if (typeof value === 'string') entries.push([key, { value }]);
   }
-  return baggage;
+  return propagation.createBaggage(Object.fromEntries(limitEntries(entries, 'FORMAT_BINARY extract')));
 }
+
+const EMPTY: Baggage = propagation.createBaggage();
 
 function invalid(reason: string): undefined {
   logger.warn(`FORMAT_BINARY: ${reason}; nothing extracted`);
@@ -111,7 +155,7 @@ function toBytes(buffer: unknown): Uint8Array | undefined {
   if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   if (
     Array.isArray(buffer) &&
-    buffer.length <= TRACE_CONTEXT_LENGTH + 5 + MAX_BAGGAGE_BYTES &&
+    buffer.length <= TRACE_CONTEXT_LENGTH + 5 + MAX_BAGGAGE_JSON_BYTES &&
     buffer.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)
   ) {
     return Uint8Array.from(buffer as number[]);

@@ -1,17 +1,42 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
-import { MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized } from './limits';
-import { logger } from './logger';
+import { MAX_HEADER_VALUE_BYTES, breaksHeader, exceedsUtf8Bytes } from './limits';
+import { describeError, logger } from './logger';
 
-/** A text map or HTTP headers carrier as OpenTracing code passes it: a plain object of strings. */
+/**
+ * A text map or HTTP headers carrier as OpenTracing code passes it. Besides a plain object of
+ * strings, the carriers of real transports are read and written (see `textMapGetter` and
+ * `textMapSetter`): Node's `IncomingHttpHeaders` (array values for repeated headers), WHATWG
+ * `Headers` (fetch, undici), a `Map`, and kafkajs- or amqplib-style headers whose values are
+ * `Buffer`s or arrays of them.
+ */
 export type TextMapCarrier = Record<string, unknown>;
 
 /**
- * Writes each propagation field as a property of the carrier, as OpenTracing's FORMAT_TEXT_MAP
- * and FORMAT_HTTP_HEADERS define it. A field whose name or value contains CR, LF or NUL is not
- * written (`diag` warning), whatever propagator produced it: code like express-opentracing
- * copies every field into `res.setHeader`, where such a value would split the header or throw
- * into the application (docs/security.md). A frozen carrier makes the assignment throw;
- * `TracerShim` catches that and reports it through `diag`.
+ * How a carrier is read and written, decided by duck typing so that a `Headers` or `Map` of
+ * another realm or another copy of undici works too: `headers` has `get`, `set` and `append`
+ * (WHATWG `Headers`); `map` has `get`, `set` and `keys` (a `Map`); anything else is an object
+ * whose own properties are the fields.
+ */
+type CarrierKind = 'headers' | 'map' | 'object';
+
+function kindOf(carrier: object): CarrierKind {
+  if (carrier instanceof Map) return 'map';
+  const { get, set } = carrier as { get?: unknown; set?: unknown };
+  if (typeof get !== 'function' || typeof set !== 'function') return 'object';
+  if (typeof (carrier as { append?: unknown }).append === 'function') return 'headers';
+  return typeof (carrier as { keys?: unknown }).keys === 'function' ? 'map' : 'object';
+}
+
+/**
+ * Writes each propagation field into the carrier, as OpenTracing's FORMAT_TEXT_MAP and
+ * FORMAT_HTTP_HEADERS define it: `set(name, value)` on a `Headers` or `Map`, else a property of
+ * the object (kafkajs and amqplib headers, Node's `OutgoingHttpHeaders`), always as a string. A
+ * field whose name or value contains CR, LF or NUL is not written (`diag` warning), whatever
+ * propagator produced it: code like express-opentracing copies every field into
+ * `res.setHeader`, where such a value would split the header or throw into the application
+ * (docs/security.md). A field the carrier refuses (a frozen object; a `Headers` refuses a value
+ * outside Latin-1 or a name that is not an HTTP token) is left out and the others are still
+ * written, so one baggage item cannot cost the trace context; `diag` says so once per reason.
  */
 export const textMapSetter: TextMapSetter<TextMapCarrier> = {
   set(carrier, key, value) {
@@ -19,9 +44,23 @@ export const textMapSetter: TextMapSetter<TextMapCarrier> = {
       logger.warn(`inject: did not write the field ${JSON.stringify(key)}: CR, LF or NUL in its name or value`);
       return;
     }
-    carrier[key] = value;
+    try {
+      if (kindOf(carrier) === 'object') carrier[key] = value;
+      else (carrier as unknown as Map<string, unknown>).set(key, value);
+    } catch (error) {
+      warnOnce(`inject: the carrier refused a field, which was left out: ${describeError(error)}`);
+    }
   },
 };
+
+/** Messages already logged by `warnOnce`; at most 100, so that varied reasons cannot grow it. */
+const warned = new Set<string>();
+
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  if (warned.size < 100) warned.add(message);
+  logger.warn(message);
+}
 
 /**
  * Field names already found free of CR, LF and NUL. Propagators write the same few names on
@@ -41,52 +80,169 @@ function isCleanName(name: string): boolean {
 
 /**
  * Reads propagation fields from a carrier without trusting it:
- * - only own properties count, so `constructor` or `__proto__` never read a prototype's value;
+ * - of an object, only own properties count, so `constructor` or `__proto__` never read a
+ *   prototype's value; a `Map` is read with `get`, a `Headers` with `get` (which joins repeated
+ *   headers with `, `, as fetch does);
  * - a name is matched exactly first, then case-insensitively, because HTTP header names are
  *   case-insensitive and hand-built carriers (`{ Traceparent: ... }`) exist;
- * - a string passes, a number becomes its decimal string, an array (Node's repeated headers)
- *   keeps its string elements; anything else reads as absent;
+ * - a string passes, a number becomes its decimal string, a `Buffer` or other `Uint8Array`
+ *   (kafkajs, amqplib) is read as UTF-8, an array (Node's repeated headers, kafkajs' repeated
+ *   keys) keeps its string and byte elements; anything else reads as absent;
  * - a value over `MAX_HEADER_VALUE_BYTES` (8 KiB of UTF-8; an array's elements together) reads
- *   as absent, with a `diag` warning, so no propagator parses an attacker's megabyte.
+ *   as absent, with a `diag` warning, so no propagator parses an attacker's megabyte; bytes are
+ *   counted before they are decoded.
+ *
+ * This getter keeps nothing between calls, so each case-insensitive lookup walks the carrier's
+ * keys; an extract should use `carrierGetter()`, which walks them at most once.
  */
 export const textMapGetter: TextMapGetter<TextMapCarrier> = {
   keys(carrier) {
-    return Object.keys(carrier);
+    return listKeys(carrier);
   },
   get(carrier, key) {
-    const value = readHeaderValue(ownValue(carrier, key));
-    if (value !== undefined && isOversized(value)) {
-      logger.warn(`extract: ignored the carrier value of ${JSON.stringify(key)}: over ${MAX_HEADER_VALUE_BYTES} bytes`);
-      return undefined;
-    }
-    return value;
+    return readField(carrier, key, undefined);
   },
 };
 
-function ownValue(carrier: TextMapCarrier, key: string): unknown {
-  if (hasOwn.call(carrier, key)) return carrier[key];
-  // Propagators ask for fields that are absent too (`tracestate`); `for...in` lists the keys
-  // without making an array for each such question.
-  const wanted = key.toLowerCase();
-  for (const name in carrier) {
-    if (name.length === wanted.length && hasOwn.call(carrier, name) && name.toLowerCase() === wanted) return carrier[name];
+/**
+ * A getter for one extract: the same reading as `textMapGetter`, but the first lookup that is
+ * not an exact match indexes the carrier's keys by their lower case, once, so an extract costs
+ * one walk over the carrier however many absent fields the propagators ask for (with 2,000
+ * headers, each absent field cost a walk of all of them: docs/security.md). Use it for one
+ * carrier and drop it: the index is not refreshed if the carrier changes.
+ */
+export function carrierGetter(): TextMapGetter<TextMapCarrier> {
+  const index: KeyIndex = { carrier: undefined, names: undefined };
+  return {
+    keys: listKeys,
+    get(carrier, key) {
+      return readField(carrier, key, index);
+    },
+  };
+}
+
+/** The carrier a getter has indexed, and its names by their lower case. */
+interface KeyIndex {
+  carrier: object | undefined;
+  names: Map<string, string> | undefined;
+}
+
+function listKeys(carrier: TextMapCarrier): string[] {
+  const kind = kindOf(carrier);
+  if (kind === 'object') return Object.keys(carrier);
+  const keys: string[] = [];
+  for (const key of (carrier as unknown as Map<unknown, unknown>).keys()) if (typeof key === 'string') keys.push(key);
+  return keys;
+}
+
+function readField(carrier: TextMapCarrier, key: string, index: KeyIndex | undefined): string | string[] | undefined {
+  const value = readHeaderValue(rawValue(carrier, key, index));
+  if (value === OVERSIZED) {
+    logger.warn(`extract: ignored the carrier value of ${JSON.stringify(key)}: over ${MAX_HEADER_VALUE_BYTES} bytes`);
+    return undefined;
   }
-  return undefined;
+  return value;
+}
+
+function rawValue(carrier: TextMapCarrier, key: string, index: KeyIndex | undefined): unknown {
+  const kind = kindOf(carrier);
+  if (kind === 'headers') return (carrier as unknown as Headers).get(key) ?? undefined;
+  if (kind === 'map') {
+    const map = carrier as unknown as Map<unknown, unknown>;
+    const exact = map.get(key);
+    if (exact !== undefined) return exact;
+    const name = caseInsensitiveName(carrier, kind, key, index);
+    return name === undefined ? undefined : map.get(name);
+  }
+  if (hasOwn.call(carrier, key)) return carrier[key];
+  const name = caseInsensitiveName(carrier, kind, key, index);
+  return name === undefined ? undefined : carrier[name];
+}
+
+/**
+ * The carrier's name that equals `key` but for case, or `undefined`: the lower-case name first,
+ * then the first other spelling. Without an index each call walks the names (propagators also
+ * ask for fields that are absent, such as `tracestate`); with one, the first call fills it from
+ * one walk and the others look it up, so an extract walks a carrier at most once.
+ */
+function caseInsensitiveName(carrier: TextMapCarrier, kind: CarrierKind, key: string, index: KeyIndex | undefined): string | undefined {
+  const wanted = key.toLowerCase();
+  if (wanted !== key && (kind === 'map' ? (carrier as unknown as Map<unknown, unknown>).has(wanted) : hasOwn.call(carrier, wanted))) return wanted;
+  if (index === undefined) {
+    if (kind === 'map') {
+      for (const name of (carrier as unknown as Map<unknown, unknown>).keys()) if (sameButCase(name, wanted)) return name as string;
+      return undefined;
+    }
+    // `for...in` lists the keys without making an array for each question.
+    for (const name in carrier) if (sameButCase(name, wanted) && hasOwn.call(carrier, name)) return name;
+    return undefined;
+  }
+  if (index.carrier !== carrier || index.names === undefined) {
+    index.carrier = carrier;
+    index.names = new Map<string, string>();
+    const names = kind === 'map' ? (carrier as unknown as Map<unknown, unknown>).keys() : Object.keys(carrier);
+    for (const name of names) if (typeof name === 'string') addName(index.names, name);
+  }
+  return index.names.get(wanted);
+}
+
+function sameButCase(name: unknown, wanted: string): boolean {
+  return typeof name === 'string' && name.length === wanted.length && name.toLowerCase() === wanted;
+}
+
+/**
+ * Indexes `name` by its lower case when that differs (a lower-case name is found by its own
+ * lookup); the first of names equal but for case wins.
+ */
+function addName(names: Map<string, string>, name: string): void {
+  const lower = name.toLowerCase();
+  if (lower !== name && !names.has(lower)) names.set(lower, name);
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-function readHeaderValue(value: unknown): string | string[] | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (Array.isArray(value)) {
-    const strings = value.filter((element): element is string => typeof element === 'string');
-    return strings.length > 0 ? strings : undefined;
+/** What `readHeaderValue` returns for a value over `MAX_HEADER_VALUE_BYTES`. */
+const OVERSIZED = Symbol('oversized');
+
+function readHeaderValue(value: unknown): string | string[] | undefined | typeof OVERSIZED {
+  if (typeof value === 'string') return exceedsUtf8Bytes([value], MAX_HEADER_VALUE_BYTES) ? OVERSIZED : value;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (isBytes(value)) return value.byteLength > MAX_HEADER_VALUE_BYTES ? OVERSIZED : decodeUtf8(value);
+  if (!Array.isArray(value)) return undefined;
+  let bytes = 0;
+  const strings: string[] = [];
+  for (const element of value as unknown[]) {
+    if (typeof element === 'string') strings.push(element);
+    else if (isBytes(element)) {
+      bytes += element.byteLength;
+      if (bytes > MAX_HEADER_VALUE_BYTES) return OVERSIZED;
+      strings.push(decodeUtf8(element));
+    }
   }
-  return undefined;
+  if (strings.length === 0) return undefined;
+  return exceedsUtf8Bytes(strings, MAX_HEADER_VALUE_BYTES) ? OVERSIZED : strings;
+}
+
+/** A `Buffer` or other `Uint8Array`, also of another realm. */
+function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array || (ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === '[object Uint8Array]');
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** UTF-8 bytes as text; malformed sequences become U+FFFD, as `Buffer.toString()` does. */
+function decodeUtf8(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
 }
 
 /** Whether OpenTracing code passed something a text map can be read from or written to. */
 export function isTextMapCarrier(carrier: unknown): carrier is TextMapCarrier {
   return (typeof carrier === 'object' && carrier !== null && !Array.isArray(carrier)) || typeof carrier === 'function';
+}
+
+/** Whether the carrier holds any field: an own property, or an entry of a `Map` or `Headers`. */
+export function hasFields(carrier: TextMapCarrier): boolean {
+  if (kindOf(carrier) !== 'object') return !(carrier as unknown as Map<unknown, unknown>).keys().next().done;
+  for (const key in carrier) if (hasOwn.call(carrier, key)) return true;
+  return false;
 }

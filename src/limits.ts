@@ -63,7 +63,7 @@ export function isOversized(value: string | readonly string[]): boolean {
  * Whether the UTF-8 length of `texts` together is over `limit`. A UTF-16 code unit is 1 to 3
  * UTF-8 bytes (a surrogate pair: 2 units, 4 bytes), so only texts in between need counting.
  */
-function exceedsUtf8Bytes(texts: readonly string[], limit: number): boolean {
+export function exceedsUtf8Bytes(texts: readonly string[], limit: number): boolean {
   let units = 0;
   for (const text of texts) units += text.length;
   if (surelyFits(units, limit)) return false;
@@ -79,16 +79,18 @@ function exceedsUtf8Bytes(texts: readonly string[], limit: number): boolean {
  * it), else a new list, with a `diag` warning saying how many were dropped.
  *
  * @param source names the format in the warning, e.g. `extract`.
+ * @param warn where the warning goes; default `diag`, each time. A caller on a hot path passes
+ *   its once-per-message warning.
  */
-export function limitEntries(entries: BaggageEntries, source: string): BaggageEntries {
-  if (entries.length > MAX_BAGGAGE_ITEMS) return keepWithinLimits(entries, source);
+export function limitEntries(entries: BaggageEntries, source: string, warn: Warn = warnEachTime): BaggageEntries {
+  if (entries.length > MAX_BAGGAGE_ITEMS) return keepWithinLimits(entries, source, warn);
   let units = 0;
   for (const [key, entry] of entries) units += key.length + entry.value.length;
   // Only a long list needs counting.
   if (surelyFits(units, MAX_BAGGAGE_BYTES)) return entries;
   const texts: string[] = [];
   for (const [key, entry] of entries) texts.push(key, entry.value);
-  return exceedsUtf8Bytes(texts, MAX_BAGGAGE_BYTES) ? keepWithinLimits(entries, source) : entries;
+  return exceedsUtf8Bytes(texts, MAX_BAGGAGE_BYTES) ? keepWithinLimits(entries, source, warn) : entries;
 }
 
 /** `getAllEntries` of the installed api's own Baggage, which keeps its entries in `_entries`. */
@@ -123,6 +125,26 @@ export function countWithinLimits(baggage: Baggage): number | undefined {
 }
 
 /**
+ * Whether `baggage` surely fits what `limitInjectedEntries` lets through with the default W3C
+ * measure, told without listing its entries (read as `countWithinLimits` reads them): at most
+ * `MAX_BAGGAGE_ITEMS` entries, no metadata, and short enough that even percent-encoded (at most 9
+ * characters per UTF-16 code unit) they fit `MAX_BAGGAGE_BYTES`. `false` means "count them",
+ * not "too large". It keeps the usual inject, a few small items, from copying the entries.
+ */
+export function surelyFitsInjected(baggage: Baggage): boolean {
+  if (baggage.getAllEntries !== LIST_ENTRIES) return false;
+  const entries = (baggage as { _entries?: unknown })._entries;
+  if (!(entries instanceof Map) || entries.size > MAX_BAGGAGE_ITEMS) return false;
+  let units = 0;
+  for (const [key, entry] of entries as Map<unknown, Partial<BaggageEntry> | undefined>) {
+    const value = entry?.value;
+    if (typeof key !== 'string' || typeof value !== 'string' || entry?.metadata !== undefined) return false;
+    units += key.length + value.length;
+  }
+  return units * 9 + 2 * entries.size <= MAX_BAGGAGE_BYTES;
+}
+
+/**
  * Whether text of `units` UTF-16 code units is surely at most `limit` bytes in UTF-8, without
  * counting: a code unit is at most 3 UTF-8 bytes (a surrogate pair, 2 units, is 4).
  */
@@ -131,7 +153,7 @@ function surelyFits(units: number, limit: number): boolean {
 }
 
 /** Keeps, in order, the entries that fit the limits, and warns with the number dropped. */
-function keepWithinLimits(entries: BaggageEntries, source: string): BaggageEntries {
+function keepWithinLimits(entries: BaggageEntries, source: string, warn: Warn): BaggageEntries {
   const kept: Array<readonly [string, BaggageEntry]> = [];
   let bytes = 0;
   for (const item of entries) {
@@ -141,8 +163,136 @@ function keepWithinLimits(entries: BaggageEntries, source: string): BaggageEntri
       bytes += size;
     }
   }
-  logger.warn(`${source}: dropped ${entries.length - kept.length} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes)`);
+  warn(`${source}: dropped ${entries.length - kept.length} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes)`);
   return kept;
+}
+
+/**
+ * The union of baggage entry lists, held to `MAX_BAGGAGE_ITEMS` and `MAX_BAGGAGE_BYTES`: for
+ * each key its first entry in list order (so the first list wins), kept in order while it fits;
+ * an entry that does not fit is dropped whole and its key stays taken. One pass, and once
+ * `MAX_BAGGAGE_ITEMS` are kept the rest is only looked up, never added, so the work and the set
+ * of keys stay small however many lists there are (100 lists of 180 items: 18,000 entries, of
+ * which at most 180 are kept). Dropped entries, counted over keys not already kept, are reported
+ * to `warn` once.
+ *
+ * @param source names the operation in the warning, e.g. `startSpan`.
+ */
+export function unionWithinLimits(lists: readonly BaggageEntries[], source: string, warn: Warn = warnEachTime): BaggageEntries {
+  const kept: Array<readonly [string, BaggageEntry]> = [];
+  const keys = new Set<string>();
+  let bytes = 0;
+  let dropped = 0;
+  for (const list of lists) {
+    for (const item of list) {
+      const key = item[0];
+      if (keys.has(key)) continue;
+      if (kept.length === MAX_BAGGAGE_ITEMS) {
+        dropped++;
+        continue;
+      }
+      keys.add(key);
+      const size = utf8Length(key) + utf8Length(item[1].value);
+      if (bytes + size > MAX_BAGGAGE_BYTES) {
+        dropped++;
+        continue;
+      }
+      kept.push(item);
+      bytes += size;
+    }
+  }
+  if (dropped > 0) warn(`${source}: dropped ${dropped} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes)`);
+  return kept;
+}
+
+/** Where a limit reports what it dropped. */
+export type Warn = (message: string) => void;
+
+function warnEachTime(message: string): void {
+  logger.warn(message);
+}
+
+/**
+ * The bytes one baggage item takes in a W3C `baggage` header as OpenTelemetry JS writes it:
+ * `encodeURIComponent(key)=encodeURIComponent(value)`, then `;metadata` when the entry has any.
+ */
+export function w3cMemberLength(key: string, entry: BaggageEntry): number {
+  const member = percentEncodedLength(key) + 1 + percentEncodedLength(entry.value);
+  return entry.metadata === undefined ? member : member + 1 + String(entry.metadata.toString()).length;
+}
+
+/**
+ * Keeps, in order, the whole baggage items that a carrier can take: at most
+ * `MAX_BAGGAGE_ITEMS`, and at most `MAX_BAGGAGE_BYTES` as the format writes them (`measure` of
+ * each kept item, plus `separator` bytes between two). It is the inject side of the extract
+ * limits: what one service writes, the next one keeps, and no hop grows the headers (baggage of
+ * 8 KB, percent-encoded, could otherwise become 24 KB of headers and a 431 from the next Node
+ * service). Items that do not fit are dropped whole, never cut; the trace context is not
+ * baggage and is never dropped. The list itself is returned when everything fits.
+ *
+ * @param measure bytes one item takes in the carrier; default `w3cMemberLength`. A format with
+ *   its own encoding (the Jaeger headers: one `uberctx-{key}` header each) passes its own.
+ * @param separator bytes between two items (`,` in W3C baggage: 1).
+ * @param warn gets one message per call that dropped something, with how many were dropped.
+ */
+export function limitInjectedEntries(
+  entries: BaggageEntries,
+  warn: Warn,
+  measure: (key: string, entry: BaggageEntry) => number = w3cMemberLength,
+  separator = 1,
+): BaggageEntries {
+  let bytes = -separator;
+  let kept: Array<readonly [string, BaggageEntry]> | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const item = entries[i];
+    const size = separator + measure(item[0], item[1]);
+    const fits = (kept === undefined ? i : kept.length) < MAX_BAGGAGE_ITEMS && bytes + size <= MAX_BAGGAGE_BYTES;
+    if (fits) bytes += size;
+    if (fits && kept !== undefined) kept.push(item);
+    else if (!fits && kept === undefined) kept = entries.slice(0, i);
+  }
+  if (kept === undefined) return entries;
+  warn(
+    `inject: dropped ${entries.length - kept.length} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes as written); the trace context is kept`,
+  );
+  return kept;
+}
+
+/**
+ * Length of `encodeURIComponent(text)`, without building it and without throwing: a code unit
+ * that it leaves alone is 1, anything else 3 per UTF-8 byte; a lone surrogate (which makes
+ * `encodeURIComponent` throw) counts as U+FFFD, 9.
+ */
+export function percentEncodedLength(text: string): number {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) length += isUnreserved(code) ? 1 : 3;
+    else if (code < 0x800) length += 6;
+    else if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(i + 1))) {
+      length += 12;
+      i++;
+    } else length += 9;
+  }
+  return length;
+}
+
+/** The ASCII characters `encodeURIComponent` does not escape: `A-Z a-z 0-9 - _ . ! ~ * ' ( )`. */
+function isUnreserved(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x2d ||
+    code === 0x5f ||
+    code === 0x2e ||
+    code === 0x21 ||
+    code === 0x7e ||
+    code === 0x2a ||
+    code === 0x27 ||
+    code === 0x28 ||
+    code === 0x29
+  );
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -3,8 +3,11 @@ import type { Baggage, SpanContext } from '@opentelemetry/api';
 import type * as opentracing from 'opentracing';
 import { readEntries } from './attributes';
 import { toOtelSpanId, toOtelTraceId } from './hex-ids';
+import { unionWithinLimits } from './limits';
+import type { Warn } from './limits';
 import { describeError, logger } from './logger';
 import { SpanContextShim } from './span-context-shim';
+import type { BaggageEntries } from './span-context-shim';
 
 /** A resolved OpenTracing reference: its type (`child_of`, `follows_from`) and its context. */
 export interface ResolvedReference {
@@ -139,4 +142,29 @@ function isOtelSpanContext(value: unknown): value is SpanContext {
 
 function isBaggage(value: unknown): value is Baggage {
   return typeof value === 'object' && value !== null && typeof (value as Baggage).getEntry === 'function';
+}
+
+/**
+ * The baggage of a span with several references: the union of the referenced contexts'
+ * baggage, the parent's value winning for a key that several hold, then the others in reference
+ * order (OpenTelemetry spec, compatibility/opentracing.md, "Start a new Span"). The union is held
+ * to the extract limits (`unionWithinLimits`: `MAX_BAGGAGE_ITEMS` items, `MAX_BAGGAGE_BYTES`
+ * bytes; later items dropped first, reported to `warn`), so a batch span referencing many
+ * messages does not carry every message's baggage on. Linear in the entries given, with at most
+ * `MAX_BAGGAGE_ITEMS` keys remembered, and the Baggage made once, where a `setEntry` per item
+ * copied the whole map each time (25 references of 180 items took 1 s).
+ *
+ * @returns the parent's Baggage itself when the union is exactly the parent's entries.
+ */
+export function unionBaggage(parent: SpanContextShim, referenced: readonly SpanContextShim[], warn: Warn): Baggage {
+  const parentEntries = parent._baggageEntries();
+  const lists: BaggageEntries[] = [parentEntries];
+  for (const other of referenced) if (other !== parent) lists.push(other._baggageEntries());
+  let dropped = false;
+  const union = unionWithinLimits(lists, 'startSpan', (message) => {
+    dropped = true;
+    warn(message);
+  });
+  if (!dropped && union.length === parentEntries.length) return parent.getBaggage();
+  return propagation.createBaggage(Object.fromEntries(union));
 }

@@ -10,6 +10,19 @@ import type { SpanContextSource } from './span-context-shim';
 import { toSpanKind } from './span-kind';
 import { elapsedSince, millisToHrTime, readEpochMillis } from './time';
 
+/**
+ * Most events and distinct tags a span keeps before its OpenTelemetry span exists: the
+ * OpenTelemetry spec's default span limits (`EventCountLimit`, `AttributeCountLimit`: 128). The
+ * provider's own limits cannot be read without SDK internals (the SDK Tracer keeps them in a
+ * private field), so at this many the OpenTelemetry span is created and takes everything after
+ * directly: the SDK then applies its configured limits and counts what it drops
+ * (`droppedEventsCount`, `droppedAttributesCount`) itself, and the shim buffers no more than
+ * this, whatever the caller logs.
+ */
+export const MAX_PENDING_EVENTS = 128;
+/** See `MAX_PENDING_EVENTS`. */
+export const MAX_PENDING_ATTRIBUTES = 128;
+
 /** An event logged before the OpenTelemetry span exists; replayed, with its time, when it does. */
 interface PendingEvent {
   readonly name: string;
@@ -43,8 +56,10 @@ export interface SpanStart {
  * which OpenTelemetry fixes at creation; this needs no SDK internals. Until then tags are kept
  * as start attributes (samplers see them) and logs are kept with their times. First use is: a
  * child span or link to it, `inject`, reading its ids (`context().toTraceId()`...), `getSpan()`,
- * activation (`withSpan`) or `finish()`; the OpenTelemetry span then starts with the original
- * start time. After that, `span.kind` stays an attribute and `diag` says why.
+ * activation (`withSpan`), `finish()`, or the 129th buffered log or distinct tag
+ * (`MAX_PENDING_EVENTS`, `MAX_PENDING_ATTRIBUTES`: the buffer is bounded, and the SDK's span
+ * limits then apply); the OpenTelemetry span then starts with the original start time. After
+ * that, `span.kind` stays an attribute and `diag` says why.
  *
  * Every call after `finish()` is ignored, silently: instrumentation such as express-opentracing
  * finishes twice. No call throws into the caller; failures are reported through `diag`.
@@ -69,6 +84,8 @@ export class SpanShim extends opentracing.Span {
   private _kind: SpanKind;
   /** Start attributes, made at the first tag: a span without tags makes none. */
   private _attributes: Attributes | undefined;
+  /** How many keys `_attributes` holds. */
+  private _attributeCount: number;
   private _events: PendingEvent[] | undefined;
 
   /**
@@ -97,6 +114,7 @@ export class SpanShim extends opentracing.Span {
     this._name = '';
     this._kind = SpanKind.INTERNAL;
     this._attributes = undefined;
+    this._attributeCount = 0;
     this._events = undefined;
   }
 
@@ -199,10 +217,10 @@ export class SpanShim extends opentracing.Span {
     const event = toLogEvent(fields);
     if (event.exceptionMessage !== undefined) this._errorMessage = event.exceptionMessage;
     const time = timestamp === undefined ? this._now() : this._readTime(timestamp, 'log');
-    if (this._span !== undefined) {
-      this._span.addEvent(event.name, event.attributes, time);
-    } else if (this._start !== undefined) {
+    if (this._span === undefined && this._start !== undefined && (this._events?.length ?? 0) < MAX_PENDING_EVENTS) {
       (this._events ??= []).push({ name: event.name, attributes: event.attributes, time: time as HrTime });
+    } else {
+      this.getSpan().addEvent(event.name, event.attributes, time);
     }
   }
 
@@ -256,7 +274,7 @@ export class SpanShim extends opentracing.Span {
           return;
         }
         logger.warn(
-          `span.kind was set after the span's context was used (child, inject, id read, activation); ` +
+          `span.kind was set after the span's context was used (child, inject, id read, activation) or ${MAX_PENDING_EVENTS} logs or tags were kept; ` +
             'OpenTelemetry fixes the SpanKind at creation, so it is kept as the attribute "span.kind"',
         );
       }
@@ -273,9 +291,17 @@ export class SpanShim extends opentracing.Span {
     }
     const attribute = toAttributeValue(value);
     if (attribute === undefined) return;
-    // `__proto__` was refused above, so a plain assignment is safe.
-    if (this._span !== undefined) this._span.setAttribute(key, attribute);
-    else if (this._start !== undefined) (this._attributes ??= {})[key] = attribute;
+    if (this._span === undefined && this._start !== undefined) {
+      const attributes = (this._attributes ??= {});
+      const known = hasOwn.call(attributes, key);
+      if (known || this._attributeCount < MAX_PENDING_ATTRIBUTES) {
+        // `__proto__` was refused above, so a plain assignment is safe.
+        attributes[key] = attribute;
+        if (!known) this._attributeCount++;
+        return;
+      }
+    }
+    this.getSpan().setAttribute(key, attribute);
   }
 
   /** Creates the OpenTelemetry span from what was gathered since start (see the class comment). */
@@ -306,6 +332,7 @@ export class SpanShim extends opentracing.Span {
     this._spanContext = span.spanContext();
     this._start = undefined;
     this._attributes = undefined;
+    this._attributeCount = 0;
     this._events = undefined;
     if (events !== undefined) {
       for (const event of events) span.addEvent(event.name, event.attributes, event.time);
@@ -332,6 +359,8 @@ export class SpanShim extends opentracing.Span {
     return this._now();
   }
 }
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /** Stands for "no OpenTelemetry span yet" while the constructor runs. */
 const DEFERRED: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);

@@ -3,11 +3,11 @@ import type { Baggage, Context, Link, SpanContext, TextMapPropagator, Tracer, Tr
 import * as opentracing from 'opentracing';
 import { describeValue } from './attributes';
 import { decodeBinary, encodeBinary } from './binary-format';
-import { isTextMapCarrier, textMapGetter, textMapSetter } from './carrier';
+import { carrierGetter, hasFields, isTextMapCarrier, textMapSetter } from './carrier';
 import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from './constants';
-import { countWithinLimits, limitEntries } from './limits';
+import { countWithinLimits, limitEntries, limitInjectedEntries, surelyFitsInjected } from './limits';
 import { describeError, logger } from './logger';
-import { resolveReference, resolveSpanContext } from './references';
+import { resolveReference, resolveSpanContext, unionBaggage } from './references';
 import type { ResolvedReference } from './references';
 import { EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
 import { SpanShim } from './span-shim';
@@ -111,12 +111,12 @@ export class TracerShim extends opentracing.Tracer {
         if (resolved === undefined) return this._warn('inject: not a span context; nothing injected');
         const propagator = this._propagator(format);
         propagator.inject(this._cachedInjectionContext(resolved), carrier, textMapSetter);
-        if (propagator === propagation && !hasOwnKeys(carrier)) this._checkGlobalPropagator();
+        if (propagator === propagation && !hasFields(carrier)) this._checkGlobalPropagator();
       } else if (format === opentracing.FORMAT_BINARY) {
         if (typeof carrier !== 'object' || carrier === null) return this._warn('inject: FORMAT_BINARY needs a BinaryCarrier');
         const resolved = resolveSpanContext(spanContext);
         if (resolved === undefined) return this._warn('inject: not a span context; nothing injected');
-        (carrier as opentracing.BinaryCarrier).buffer = encodeBinary(resolved.getSpanContext(), resolved.getBaggage());
+        (carrier as opentracing.BinaryCarrier).buffer = encodeBinary(resolved.getSpanContext(), resolved.getBaggage(), this._warnOnce);
       } else {
         this._warn(`inject: unknown format ${describeValue(format)}; nothing injected`);
       }
@@ -133,7 +133,7 @@ export class TracerShim extends opentracing.Tracer {
           return null;
         }
         const propagator = this._propagator(format);
-        const extracted = this._contextFromExtraction(propagator.extract(ROOT_CONTEXT, carrier, textMapGetter));
+        const extracted = this._contextFromExtraction(propagator.extract(ROOT_CONTEXT, carrier, carrierGetter()));
         if (extracted === null && propagator === propagation) this._checkGlobalPropagator();
         return extracted;
       }
@@ -157,12 +157,19 @@ export class TracerShim extends opentracing.Tracer {
   /**
    * The context a propagator injects from: the span context and, when there is any, its
    * baggage. Built on ROOT_CONTEXT so that only this span context is written. Baggage is written
-   * even when the span context is invalid (OpenTelemetry spec, "Inject").
+   * even when the span context is invalid (OpenTelemetry spec, "Inject"). The baggage is held to
+   * what the next hop's extract keeps, `MAX_BAGGAGE_ITEMS` items and `MAX_BAGGAGE_BYTES` bytes
+   * as a W3C `baggage` header (`limitInjectedEntries`): whole items past it are dropped, with one
+   * `diag` warning per tracer; the span context is always written.
    */
   protected _injectionContext(spanContext: SpanContextShim): Context {
     const base = trace.setSpanContext(ROOT_CONTEXT, spanContext.getSpanContext());
     const baggage = spanContext.getBaggage();
-    return baggage === EMPTY_BAGGAGE ? base : propagation.setBaggage(base, baggage);
+    if (baggage === EMPTY_BAGGAGE) return base;
+    if (surelyFitsInjected(baggage)) return propagation.setBaggage(base, baggage);
+    const entries = spanContext._baggageEntries();
+    const kept = limitInjectedEntries(entries, this._warnOnce);
+    return propagation.setBaggage(base, kept === entries ? baggage : propagation.createBaggage(Object.fromEntries(kept)));
   }
 
   /** `_injectionContext`, made once per span context and tracer (span context shims never change). */
@@ -235,7 +242,7 @@ export class TracerShim extends opentracing.Tracer {
     if (parent === undefined) {
       baggage = activeBaggage ?? EMPTY_BAGGAGE;
     } else if (referenced !== undefined && referenced.length > 1) {
-      baggage = unionBaggage(parent, referenced);
+      baggage = unionBaggage(parent, referenced, this._warnOnce);
       parentContext = childContext(active, activeBaggage, parent.getSpanContext(), baggage);
     } else {
       // One reference, the usual childOf. With no active Context (OpenTracing-only code) the
@@ -285,6 +292,12 @@ export class TracerShim extends opentracing.Tracer {
     }
   }
 
+  /**
+   * `_warn` for messages that carry a count: once per tracer for each message once its numbers
+   * are taken out, so that every request over a limit does not log a line.
+   */
+  private readonly _warnOnce = (message: string): void => this._warn(message.replace(/\d+ baggage items/, 'baggage items'));
+
   /** Warns once per message, so a hot path with the same mistake does not flood the log. */
   protected _warn(message: string): void {
     if (this._warnings.has(message)) return;
@@ -326,11 +339,6 @@ function linkTo(type: string, referenced: SpanContextShim): Link {
   return Object.freeze({ context: referenced.getSpanContext(), attributes });
 }
 
-function hasOwnKeys(carrier: object): boolean {
-  for (const key in carrier) if (Object.prototype.hasOwnProperty.call(carrier, key)) return true;
-  return false;
-}
-
 function obtainTracer(tracerOrProvider: Tracer | TracerProvider | undefined): Tracer {
   if (tracerOrProvider !== undefined && tracerOrProvider !== null) {
     if (typeof (tracerOrProvider as TracerProvider).getTracer === 'function') {
@@ -358,16 +366,4 @@ function resolveReferences(references: unknown): ResolvedReference[] {
     logger.warn(`startSpan: the references could not be read; the rest were ignored: ${describeError(error)}`);
   }
   return resolvedReferences;
-}
-
-/** Union of the referenced contexts' baggage; the parent's value wins for a duplicate key. */
-function unionBaggage(parent: SpanContextShim, referenced: SpanContextShim[]): Baggage {
-  let baggage = parent.getBaggage();
-  for (const other of referenced) {
-    if (other === parent) continue;
-    for (const [key, entry] of other.getBaggage().getAllEntries()) {
-      if (baggage.getEntry(key) === undefined) baggage = baggage.setEntry(key, entry);
-    }
-  }
-  return baggage;
 }

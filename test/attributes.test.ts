@@ -1,9 +1,11 @@
 import * as vm from 'node:vm';
 import type { Attributes } from '@opentelemetry/api';
+import * as fc from 'fast-check';
 import { describeErrorValue, isErrorLike, setAttributeOn, toAttributeValue } from '../src/attributes';
 import { MAX_CONVERTED_VALUE_LENGTH, TRUNCATED } from '../src/constants';
 import { captureDiag } from './helpers/diag';
 import type { DiagCapture } from './helpers/diag';
+import { growthFrom } from './helpers/growth';
 
 describe('attributes', () => {
   let logs: DiagCapture;
@@ -87,6 +89,102 @@ describe('attributes', () => {
       expect(toAttributeValue(revoked.proxy)).toMatch(/^\[unreadable value: /);
       expect(toAttributeValue(throwing)).toBe('[unreadable value: Error: getter]');
       expect(logs.messages).toHaveLength(2);
+    });
+  });
+
+  describe('toAttributeValue of objects: work bounded by the 8192-character cap', () => {
+    /**
+     * What the shim wrote before the serialiser was bounded: JSON.stringify with its replacer,
+     * then cut. The bounded one must write the same text.
+     */
+    function unboundedJson(value: object): string {
+      const ancestors: unknown[] = [];
+      const json = JSON.stringify(value, function replacer(this: unknown, _key: string, child: unknown): unknown {
+        if (typeof child === 'bigint' || typeof child === 'symbol') return child.toString();
+        if (typeof child === 'function') return child.name ? `[Function ${child.name}]` : '[Function]';
+        if (typeof child === 'number') return Number.isFinite(child) ? child : String(child);
+        if (typeof child !== 'object' || child === null) return child;
+        while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+        if (ancestors.includes(child)) return '[Circular]';
+        if (child !== value && isErrorLike(child)) return describeErrorValue(child);
+        ancestors.push(child);
+        return child;
+      }) as string | undefined;
+      const text = json ?? String(value);
+      return text.length > MAX_CONVERTED_VALUE_LENGTH ? text.slice(0, MAX_CONVERTED_VALUE_LENGTH - TRUNCATED.length) + TRUNCATED : text;
+    }
+
+    /** A graph of `levels + 1` objects in which each level holds the next one twice: its JSON doubles per level. */
+    function sharedChildren(levels: number, onRead?: () => void): object {
+      let node: object = { leaf: 'value' };
+      for (let level = 0; level < levels; level++) {
+        const child = node;
+        node =
+          onRead === undefined
+            ? { a: child, b: child }
+            : {
+                get a() {
+                  onRead();
+                  return child;
+                },
+                get b() {
+                  onRead();
+                  return child;
+                },
+              };
+      }
+      return node;
+    }
+
+    it('should write what JSON.stringify with the replacer wrote, cut the same way', () => {
+      const long = { text: 'é'.repeat(9000), list: Array.from({ length: 3000 }, (_, i) => i) };
+      const values: object[] = [
+        long,
+        sharedChildren(12),
+        { a: 'x'.repeat(8170), b: '\u2028\ud83d\ude00"\\' },
+        { d: new Date(0), m: new Map([[1, 2]]), n: [undefined, () => 1, Symbol('s')], b: Buffer.from('hi') },
+      ];
+      for (const value of values) expect(toAttributeValue(value)).toBe(unboundedJson(value));
+      fc.assert(
+        fc.property(fc.oneof(fc.object({ maxDepth: 4 }), fc.array(fc.anything({ maxDepth: 3 }), { maxLength: 40 })), (value) => {
+          // Homogeneous arrays stay arrays and error-shaped objects become `name: message`.
+          if (Array.isArray(toAttributeValue(value)) || isErrorLike(value)) return;
+          expect(toAttributeValue(value)).toBe(unboundedJson(value));
+        }),
+        { seed: 1414, numRuns: 300 },
+      );
+    });
+
+    it('should stop reading an object once the cap is reached (200,000 keys: read all before)', () => {
+      let reads = 0;
+      const wide: Record<string, number> = {};
+      for (let i = 0; i < 200_000; i++) Object.defineProperty(wide, `key${i}`, { enumerable: true, get: () => ++reads });
+      const converted = toAttributeValue(wide) as string;
+      expect(converted).toHaveLength(MAX_CONVERTED_VALUE_LENGTH);
+      expect(converted.endsWith(TRUNCATED)).toBe(true);
+      expect(reads).toBeLessThan(2_000);
+    });
+
+    it('should read a graph whose levels share children only up to the cap (its JSON doubles per level)', () => {
+      let reads = 0;
+      toAttributeValue(sharedChildren(20, () => reads++));
+      expect(reads).toBeLessThan(2_000);
+      const growth = growthFrom(
+        256,
+        (size) => sharedChildren(Math.log2(size)),
+        (graph) => toAttributeValue(graph),
+        5,
+      );
+      expect(growth).toBeLessThan(2.5);
+    });
+
+    it('should write a deep chain up to the cap instead of overflowing the stack', () => {
+      const root: Record<string, unknown> = {};
+      let node = root;
+      for (let i = 0; i < 50_000; i++) node = node.d = {};
+      const converted = toAttributeValue(root) as string;
+      expect(converted.startsWith('{"d":{"d":')).toBe(true);
+      expect(converted.endsWith(TRUNCATED)).toBe(true);
     });
   });
 

@@ -1,4 +1,4 @@
-import { isTextMapCarrier, textMapGetter, textMapSetter } from '../src/carrier';
+import { carrierGetter, hasFields, isTextMapCarrier, textMapGetter, textMapSetter } from '../src/carrier';
 import { MAX_HEADER_VALUE_BYTES } from '../src/limits';
 import { captureDiag } from './helpers/diag';
 
@@ -103,6 +103,100 @@ describe('carrier', () => {
       expect(textMapGetter.get({ baggage: value }, 'baggage')).toBeUndefined();
       logs.stop();
       expect(logs.matching('over 8192 bytes')).toHaveLength(1);
+    });
+  });
+
+  describe('carriers of real transports', () => {
+    const tp = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+    it('should read and write a WHATWG Headers, whose names are case-insensitive', () => {
+      const headers = new Headers({ TraceParent: tp });
+      expect(textMapGetter.get(headers as never, 'traceparent')).toBe(tp);
+      expect(textMapGetter.keys(headers as never)).toEqual(['traceparent']);
+      textMapSetter.set(headers as never, 'baggage', 'k=v');
+      expect(headers.get('baggage')).toBe('k=v');
+      expect(hasFields(headers as never)).toBe(true);
+      expect(hasFields(new Headers() as never)).toBe(false);
+    });
+
+    it('should read and write a Map, exactly and then case-insensitively', () => {
+      const map = new Map<unknown, unknown>([
+        ['Traceparent', tp],
+        [5, 'not a name'],
+      ]);
+      expect(textMapGetter.get(map as never, 'traceparent')).toBe(tp);
+      expect(carrierGetter().get(map as never, 'traceparent')).toBe(tp);
+      expect(textMapGetter.keys(map as never)).toEqual(['Traceparent']);
+      textMapSetter.set(map as never, 'baggage', 'k=v');
+      expect(map.get('baggage')).toBe('k=v');
+      expect(hasFields(new Map() as never)).toBe(false);
+    });
+
+    it("should read Node's IncomingHttpHeaders, repeated headers as arrays", () => {
+      const headers = { traceparent: tp, baggage: ['a=1', 'b=2'], 'set-cookie': ['x'] };
+      expect(textMapGetter.get(headers, 'baggage')).toEqual(['a=1', 'b=2']);
+    });
+
+    it('should read kafkajs headers: Buffer values and arrays of Buffers, as UTF-8', () => {
+      const headers = { traceparent: Buffer.from(tp), baggage: [Buffer.from('k=€'), Buffer.from('b=2')], other: new Uint8Array([0x68, 0x69]) };
+      expect(textMapGetter.get(headers, 'traceparent')).toBe(tp);
+      expect(textMapGetter.get(headers, 'baggage')).toEqual(['k=€', 'b=2']);
+      expect(textMapGetter.get(headers, 'other')).toBe('hi');
+      textMapSetter.set(headers, 'traceparent', 'written');
+      expect(headers.traceparent).toBe('written');
+    });
+
+    it(`should read a Buffer over ${MAX_HEADER_VALUE_BYTES} bytes as absent without decoding it`, () => {
+      const logs = captureDiag();
+      expect(textMapGetter.get({ baggage: Buffer.alloc(MAX_HEADER_VALUE_BYTES + 1, 0x61) }, 'baggage')).toBeUndefined();
+      expect(textMapGetter.get({ baggage: [Buffer.alloc(5000, 0x61), Buffer.alloc(5000, 0x62)] }, 'baggage')).toBeUndefined();
+      expect(textMapGetter.get({ baggage: Buffer.alloc(MAX_HEADER_VALUE_BYTES, 0x61) }, 'baggage')).toHaveLength(MAX_HEADER_VALUE_BYTES);
+      logs.stop();
+      expect(logs.matching('over 8192 bytes')).toHaveLength(2);
+    });
+
+    it('should leave out a field the carrier refuses and still write the others, with one warning per reason', () => {
+      const logs = captureDiag();
+      const headers = new Headers();
+      textMapSetter.set(headers as never, 'uberctx-k', 'Ā');
+      textMapSetter.set(headers as never, 'uberctx-j', 'Ā');
+      textMapSetter.set(headers as never, 'traceparent', tp);
+      const frozen = Object.freeze({}) as Record<string, unknown>;
+      expect(() => textMapSetter.set(frozen, 'traceparent', tp)).not.toThrow();
+      logs.stop();
+      expect([...headers.keys()]).toEqual(['traceparent']);
+      expect(logs.matching('the carrier refused a field')).toHaveLength(2);
+    });
+
+    it('should not mistake an object with a get property for a Map', () => {
+      expect(textMapGetter.get({ get: 'x', traceparent: tp }, 'traceparent')).toBe(tp);
+    });
+  });
+
+  describe('carrierGetter', () => {
+    it('should read as textMapGetter reads, the lower-case name first', () => {
+      const getter = carrierGetter();
+      const carrier = { TRACEPARENT: 'upper', TraceParent: 'mixed', 'x-b3-traceid': 'lower' };
+      expect(getter.get(carrier, 'traceparent')).toBe('upper');
+      expect(getter.get(carrier, 'X-B3-TraceId')).toBe('lower');
+      expect(getter.get(carrier, 'tracestate')).toBeUndefined();
+      expect(getter.keys(carrier)).toEqual(Object.keys(carrier));
+    });
+
+    it('should walk the carrier at most once, however many absent fields are asked for', () => {
+      let walks = 0;
+      const target: Record<string, string> = { traceparent: 'tp' };
+      for (let i = 0; i < 100; i++) target[`X-Header-${i}`] = 'v';
+      const carrier = new Proxy(target, {
+        ownKeys(object) {
+          walks++;
+          return Reflect.ownKeys(object);
+        },
+      });
+      const getter = carrierGetter();
+      for (const field of ['tracestate', 'baggage', 'uber-trace-id', 'jaeger-debug-id', 'x-b3-traceid', 'X-Header-7']) getter.get(carrier, field);
+      expect(getter.get(carrier, 'x-header-7')).toBe('v');
+      expect(walks).toBe(1);
     });
   });
 

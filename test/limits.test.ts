@@ -9,7 +9,11 @@ import {
   countWithinLimits,
   isOversized,
   limitEntries,
+  limitInjectedEntries,
+  percentEncodedLength,
+  surelyFitsInjected,
   utf8Length,
+  w3cMemberLength,
 } from '../src/limits';
 import { captureDiag } from './helpers/diag';
 
@@ -177,6 +181,62 @@ describe('limits', () => {
         }),
         { seed: 0x5eed0700, numRuns: 300 },
       );
+    });
+  });
+
+  const entries = (count: number, value: string) => Array.from({ length: count }, (_, i) => [`k${i}`, { value }] as const);
+
+  describe('percentEncodedLength', () => {
+    it('should equal the length of encodeURIComponent, and not throw on a lone surrogate', () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+          expect(percentEncodedLength(text)).toBe(encodeURIComponent(text).length);
+        }),
+        { seed: 9, numRuns: 500 },
+      );
+      expect(percentEncodedLength("AZaz09-_.!~*'() ,;=%€😀")).toBe(encodeURIComponent("AZaz09-_.!~*'() ,;=%€😀").length);
+      expect(percentEncodedLength('\ud800')).toBe(9);
+    });
+  });
+
+  describe('limitInjectedEntries', () => {
+    it('should return the list itself when everything fits, without a warning', () => {
+      const list = entries(MAX_BAGGAGE_ITEMS, 'v');
+      const warnings: string[] = [];
+      expect(limitInjectedEntries(list, (message) => warnings.push(message))).toBe(list);
+      expect(warnings).toEqual([]);
+    });
+
+    it(`should keep whole items within ${MAX_BAGGAGE_ITEMS} items and ${MAX_BAGGAGE_BYTES} bytes as written, with one warning`, () => {
+      const warnings: string[] = [];
+      const list = [
+        ...entries(3, '€'.repeat(200)),
+        ['big', { value: '€'.repeat(2048) }] as const,
+        ...entries(300, '1').map(([key, entry]) => [`s${key}`, entry] as const),
+      ];
+      const kept = limitInjectedEntries(list, (message) => warnings.push(message));
+      expect(kept).toHaveLength(MAX_BAGGAGE_ITEMS);
+      expect(kept.map(([key]) => key)).not.toContain('big');
+      expect(kept.reduce((sum, [key, entry]) => sum + w3cMemberLength(key, entry), kept.length - 1)).toBeLessThanOrEqual(MAX_BAGGAGE_BYTES);
+      expect(warnings).toEqual([expect.stringContaining(`dropped ${list.length - MAX_BAGGAGE_ITEMS} baggage items`)]);
+    });
+
+    it("should measure with the format's own measure and separator when given", () => {
+      const kept = limitInjectedEntries(
+        entries(10, 'x'.repeat(1000)),
+        () => undefined,
+        (key, entry) => `uberctx-${key}`.length + 2 + entry.value.length,
+        4,
+      );
+      expect(kept).toHaveLength(8);
+    });
+  });
+
+  describe('surelyFitsInjected', () => {
+    it('should tell small baggage without listing it, and send large or unusual baggage to be counted', () => {
+      expect(surelyFitsInjected(propagation.createBaggage({ tenant: { value: 'acme' } }))).toBe(true);
+      expect(surelyFitsInjected(propagation.createBaggage({ k: { value: 'x'.repeat(1000) } }))).toBe(false);
+      expect(surelyFitsInjected(propagation.createBaggage(Object.fromEntries(entries(181, '1'))))).toBe(false);
     });
   });
 });

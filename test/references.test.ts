@@ -1,9 +1,11 @@
 import { TraceFlags, propagation } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
-import { resolveReference, resolveSpanContext } from '../src/references';
+import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS } from '../src/limits';
+import { resolveReference, resolveSpanContext, unionBaggage } from '../src/references';
 import { SpanContextShim } from '../src/span-context-shim';
 import { TracerShim } from '../src/tracer-shim';
 import { captureDiag } from './helpers/diag';
+import { growthFrom } from './helpers/growth';
 import type { DiagCapture } from './helpers/diag';
 import { createTestSdk } from './helpers/sdk';
 
@@ -213,6 +215,57 @@ describe('references', () => {
       expect(resolveReference(throwing)).toBeUndefined();
       expect(resolveReference(opentracing.childOf(new opentracing.MockTracer().startSpan('m').context()))).toBeUndefined();
       expect(logs.messages).toHaveLength(3);
+    });
+  });
+
+  describe('unionBaggage', () => {
+    const withItems = (prefix: string, count: number, value = 'v'): SpanContextShim =>
+      new SpanContextShim(OTEL_CONTEXT, propagation.createBaggage(Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}${i}`, { value }]))));
+    const noWarning = (): void => undefined;
+
+    it("should keep the parent's value for a duplicate key, then the others in reference order", () => {
+      const parent = new SpanContextShim(OTEL_CONTEXT, propagation.createBaggage({ k: { value: 'parent' }, p: { value: '1' } }));
+      const other = new SpanContextShim(OTEL_CONTEXT, propagation.createBaggage({ k: { value: 'other' }, o: { value: '2' } }));
+      const union = unionBaggage(parent, [other, parent], noWarning);
+      expect(union.getAllEntries().map(([key, entry]) => [key, entry.value])).toEqual([
+        ['k', 'parent'],
+        ['p', '1'],
+        ['o', '2'],
+      ]);
+    });
+
+    it("should return the parent's Baggage itself when the others add nothing", () => {
+      const parent = withItems('k', 3);
+      expect(unionBaggage(parent, [parent, withItems('k', 2), new SpanContextShim(OTEL_CONTEXT)], noWarning)).toBe(parent.getBaggage());
+    });
+
+    it(`should hold the union to ${MAX_BAGGAGE_ITEMS} items and ${MAX_BAGGAGE_BYTES} bytes, the parent's first, with a warning`, () => {
+      const warnings: string[] = [];
+      const references = Array.from({ length: 25 }, (_, r) => withItems(`r${r}-`, 180));
+      const union = unionBaggage(references[0], references, (message) => warnings.push(message));
+      expect(union.getAllEntries()).toHaveLength(MAX_BAGGAGE_ITEMS);
+      expect(union.getEntry('r0-179')?.value).toBe('v');
+      expect(warnings).toEqual([expect.stringContaining('dropped 4320 baggage items')]);
+      expect(unionBaggage(references[0], [references[0], withItems('r0-', 180)], (message) => warnings.push(message))).toBe(references[0].getBaggage());
+      expect(warnings).toHaveLength(1);
+      const big = unionBaggage(withItems('a', 1, 'x'.repeat(5000)), [withItems('b', 2, 'y'.repeat(3000))], noWarning);
+      expect(big.getAllEntries().map(([key]) => key)).toEqual(['a0', 'b0']);
+    });
+
+    it('should keep a __proto__ key as an item', () => {
+      const other = new SpanContextShim(OTEL_CONTEXT, propagation.createBaggage(JSON.parse('{"__proto__":{"value":"x"}}')));
+      expect(unionBaggage(withItems('k', 1), [other], noWarning).getEntry('__proto__')?.value).toBe('x');
+      expect(({} as Record<string, unknown>).value).toBeUndefined();
+    });
+
+    it('should cost at most about linearly more for 4 times the references (a setEntry per item copied the map: quadratic)', () => {
+      const growth = growthFrom(
+        8,
+        (count) => Array.from({ length: count }, (_, r) => withItems(`r${r}-`, 180)),
+        (references) => unionBaggage(references[0], references, noWarning),
+        10,
+      );
+      expect(growth).toBeLessThan(10);
     });
   });
 });

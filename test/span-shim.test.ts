@@ -1,11 +1,15 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import * as vm from 'node:vm';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
-import { SpanShim } from '../src/span-shim';
+import { MAX_PENDING_ATTRIBUTES, MAX_PENDING_EVENTS, SpanShim } from '../src/span-shim';
 import { TracerShim } from '../src/tracer-shim';
 import { MAX_CONVERTED_VALUE_LENGTH } from '../src/constants';
 import { captureDiag } from './helpers/diag';
 import type { DiagCapture } from './helpers/diag';
+import { RecordingSampler } from './helpers/recording-sampler';
 import { createTestSdk, registerGlobals, resetGlobals } from './helpers/sdk';
 import type { TestSdk } from './helpers/sdk';
 
@@ -482,6 +486,73 @@ describe('SpanShim', () => {
       expect(exported.events.map((event) => event.name)).toEqual(['e']);
       expect(span.getSpan().spanContext()).toEqual(otelSpan.spanContext());
       expect(logs.messages).toEqual([]);
+    });
+  });
+
+  describe('logs and tags kept before the OpenTelemetry span exists', () => {
+    it(`should keep at most ${MAX_PENDING_EVENTS} logs, then create the span so the SDK keeps its limit and counts the drops`, () => {
+      const span = tracer.startSpan('op');
+      for (let i = 0; i < 200; i++) span.log({ event: `e${i}` });
+      span.setTag('span.kind', 'server');
+      const ended = finished(span);
+      expect(ended.events).toHaveLength(128);
+      expect(ended.events[0].name).toBe('e72');
+      expect(ended.droppedEventsCount).toBe(72);
+      expect(ended.kind).toBe(SpanKind.INTERNAL);
+      expect(ended.attributes['span.kind']).toBe('server');
+      expect(logs.matching(`or ${MAX_PENDING_EVENTS} logs or tags were kept`)).toHaveLength(1);
+    });
+
+    it("should honour the provider's own event and attribute limits", () => {
+      const exporter = new InMemorySpanExporter();
+      const provider = new BasicTracerProvider({
+        spanLimits: { eventCountLimit: 10, attributeCountLimit: 20 },
+        spanProcessors: [new SimpleSpanProcessor(exporter)],
+      });
+      const span = new TracerShim(provider).startSpan('op');
+      for (let i = 0; i < 200; i++) span.log({ event: `e${i}` });
+      for (let i = 0; i < 200; i++) span.setTag(`t${i}`, i);
+      span.finish();
+      const [ended] = exporter.getFinishedSpans();
+      expect(ended.events).toHaveLength(10);
+      expect(ended.droppedEventsCount).toBe(190);
+      expect(Object.keys(ended.attributes)).toHaveLength(20);
+      expect(ended.droppedAttributesCount).toBe(180);
+    });
+
+    it(`should keep at most ${MAX_PENDING_ATTRIBUTES} distinct tags as start attributes, a tag set again counting once`, () => {
+      const sampler = new RecordingSampler();
+      const recorded = createTestSdk({ sampler });
+      const span = new TracerShim(recorded.provider).startSpan('op', { tags: { same: 0 } });
+      for (let i = 0; i < 500; i++) span.setTag('same', i);
+      for (let i = 1; i < MAX_PENDING_ATTRIBUTES; i++) span.setTag(`t${i}`, i);
+      expect(sampler.calls).toHaveLength(0);
+      span.setTag('one-more', true);
+      expect(sampler.calls).toHaveLength(1);
+      expect(Object.keys(sampler.calls[0].attributes)).toHaveLength(MAX_PENDING_ATTRIBUTES);
+      span.finish();
+      const ended = recorded.span('op');
+      expect(ended.attributes.same).toBe(499);
+      expect(ended.attributes['one-more']).toBeUndefined();
+      expect(ended.droppedAttributesCount).toBe(1);
+    });
+
+    it('should not grow the heap with the number of logs before first use (200,000 logs: +34 MB before)', () => {
+      // Heap figures need --expose-gc, so a child process measures them, with the built package.
+      const script = `
+        const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');
+        const { TracerShim } = require(${JSON.stringify(resolve(__dirname, '../dist/cjs/index.js'))});
+        const span = new TracerShim(new BasicTracerProvider()).startSpan('op');
+        global.gc();
+        const before = process.memoryUsage().heapUsed;
+        for (let i = 0; i < 200000; i++) span.log({ event: 'tick', i });
+        global.gc();
+        const growth = process.memoryUsage().heapUsed - before;
+        span.finish();
+        console.log(JSON.stringify({ growth }));`;
+      const output = execFileSync(process.execPath, ['--expose-gc', '-e', script], { cwd: resolve(__dirname, '..'), encoding: 'utf8' });
+      const { growth } = JSON.parse(output) as { growth: number };
+      expect(growth).toBeLessThan(4 * 1024 * 1024);
     });
   });
 

@@ -1,7 +1,7 @@
 import { INVALID_SPANID, INVALID_TRACEID, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
 import type { Baggage, TextMapPropagator } from '@opentelemetry/api';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { validateHeaderValue } from 'node:http';
 import * as opentracing from 'opentracing';
 import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from '../src/constants';
@@ -10,8 +10,10 @@ import { SpanContextShim } from '../src/span-context-shim';
 import { SpanShim } from '../src/span-shim';
 import { TracerShim, createTracerShim } from '../src/tracer-shim';
 import { VERSION } from '../src/version';
+import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, w3cMemberLength } from '../src/limits';
 import { captureDiag } from './helpers/diag';
 import type { DiagCapture } from './helpers/diag';
+import { growthFrom } from './helpers/growth';
 import { RecordingSampler } from './helpers/recording-sampler';
 import { createTestSdk, registerGlobals, resetGlobals } from './helpers/sdk';
 import type { TestSdk } from './helpers/sdk';
@@ -863,5 +865,172 @@ describe('TracerShim', () => {
     parent.finish();
     parent.finish();
     expect(sdk.spans().map((span) => span.name)).toEqual(['child', 'parent']);
+  });
+
+  describe('hostile input: work and output bounded by the input', () => {
+    /** A span context with `count` baggage items `{prefix}{i}` = `value`. */
+    const contextWith = (prefix: string, count: number, value = 'v'): opentracing.SpanContext => {
+      const span = tracer.startSpan('message');
+      for (let i = 0; i < count; i++) span.setBaggageItem(`${prefix}${i}`, value);
+      return span.context();
+    };
+
+    /** A propagator without limits of its own: `x-trace` and one `x-bag-{key}` header per baggage item. */
+    const limitlessPropagator: TextMapPropagator = {
+      inject(ctx, carrier, setter) {
+        const spanContext = trace.getSpanContext(ctx);
+        if (spanContext !== undefined) setter.set(carrier, 'x-trace', `${spanContext.traceId}:${spanContext.spanId}`);
+        for (const [key, entry] of propagation.getBaggage(ctx)?.getAllEntries() ?? []) setter.set(carrier, `x-bag-${key}`, entry.value);
+      },
+      extract: (ctx) => ctx,
+      fields: () => ['x-trace'],
+    };
+
+    it('should union the baggage of many references in linear time, held to the extract limits', () => {
+      const growth = growthFrom(
+        5,
+        (count) => Array.from({ length: count }, (_, r) => opentracing.followsFrom(contextWith(`r${r}-`, 180))),
+        (references) => tracer.startSpan('batch', { references }),
+        3,
+      );
+      expect(growth).toBeLessThan(10);
+      const batch = tracer.startSpan('batch', { references: Array.from({ length: 25 }, (_, r) => opentracing.followsFrom(contextWith(`r${r}-`, 180))) });
+      const baggage = (batch.context() as ShimContext).getBaggage();
+      expect(baggage.getAllEntries()).toHaveLength(MAX_BAGGAGE_ITEMS);
+      expect(baggage.getEntry('r0-179')?.value).toBe('v');
+      expect(baggage.getEntry('r1-0')).toBeUndefined();
+      expect(logs.matching('startSpan: dropped baggage items over the limits')).toHaveLength(1);
+    });
+
+    it('should read FORMAT_BINARY baggage in linear time, held to the extract limits', () => {
+      const bufferWith = (keys: number): Uint8Array => {
+        const json = Buffer.from(JSON.stringify(Object.fromEntries(Array.from({ length: keys }, (_, i) => [`k${i}`, 'v']))));
+        const header = Buffer.alloc(34);
+        header.fill(1, 2, 18);
+        header.fill(2, 19, 27);
+        Object.assign(header, { 18: 1, 27: 2, 28: 1, 29: 3 });
+        header.writeUInt32BE(json.length, 30);
+        return Buffer.concat([header, json]);
+      };
+      expect(bufferWith(1400).length).toBeLessThan(16 * 1024);
+      // 100 against 400 keys: past about 1,000 keys V8 makes the parsed object a dictionary, which
+      // JSON.parse itself pays for superlinearly; the 16 KiB cap on the field bounds that part.
+      const growth = growthFrom(100, bufferWith, (buffer) => tracer.extract(opentracing.FORMAT_BINARY, { buffer }), 10);
+      expect(growth).toBeLessThan(8);
+      const extracted = tracer.extract(opentracing.FORMAT_BINARY, { buffer: bufferWith(1400) }) as ShimContext;
+      expect(extracted.getBaggage().getAllEntries()).toHaveLength(MAX_BAGGAGE_ITEMS);
+      expect(extracted.getBaggageItem('k179')).toBe('v');
+    });
+
+    it('should hand any propagator at most 180 items and 8192 bytes of W3C baggage, whole items, keeping the trace context, with one warning', () => {
+      const shim = new TracerShim(sdk.provider, { httpHeadersPropagator: limitlessPropagator });
+      const span = shim.startSpan('sender');
+      for (let i = 0; i < 200; i++) span.setBaggageItem(`key${i}`, 'x'.repeat(60));
+      const carrier: Record<string, string> = {};
+      shim.inject(span.context(), opentracing.FORMAT_HTTP_HEADERS, carrier);
+      const written = Object.keys(carrier).filter((key) => key.startsWith('x-bag-'));
+      const bytes = written.reduce((sum, key) => sum + w3cMemberLength(key.slice(6), { value: carrier[key] }), written.length - 1);
+      expect(carrier['x-trace']).toBe(`${span.context().toTraceId()}:${span.context().toSpanId()}`);
+      expect(written.length).toBeGreaterThan(100);
+      expect(written.length).toBeLessThan(200);
+      expect(bytes).toBeLessThanOrEqual(MAX_BAGGAGE_BYTES);
+      expect(carrier['x-bag-key0']).toBe('x'.repeat(60));
+      const manyShort = shim.startSpan('many');
+      for (let i = 0; i < 300; i++) manyShort.setBaggageItem(`k${i}`, '1');
+      const second: Record<string, string> = {};
+      shim.inject(manyShort.context(), opentracing.FORMAT_HTTP_HEADERS, second);
+      expect(Object.keys(second).filter((key) => key.startsWith('x-bag-'))).toHaveLength(MAX_BAGGAGE_ITEMS);
+      expect(logs.matching('inject: dropped baggage items over the limits')).toHaveLength(1);
+    });
+
+    it('should drop an item too long for W3C baggage with a warning rather than silently', () => {
+      registerGlobals();
+      const span = tracer.startSpan('sender');
+      span.setBaggageItem('k', '€'.repeat(2048));
+      span.setBaggageItem('small', 'kept');
+      const carrier: Record<string, string> = {};
+      tracer.inject(span.context(), opentracing.FORMAT_HTTP_HEADERS, carrier);
+      expect(carrier.traceparent).toBeDefined();
+      expect(carrier.baggage).toBe('small=kept');
+      expect(logs.matching('inject: dropped baggage items')).toHaveLength(1);
+    });
+
+    it('should write FORMAT_BINARY baggage that the receiver reads back, dropping items rather than the trace', () => {
+      const span = tracer.startSpan('sender');
+      for (let i = 0; i < 150; i++) span.setBaggageItem(`c${i}`, '\u0001'.repeat(40));
+      const carrier = {} as opentracing.BinaryCarrier;
+      tracer.inject(span.context(), opentracing.FORMAT_BINARY, carrier);
+      const received = tracer.extract(opentracing.FORMAT_BINARY, carrier) as ShimContext;
+      expect(received).not.toBeNull();
+      expect(received.toTraceId()).toBe(span.context().toTraceId());
+      const items = received.getBaggage().getAllEntries().length;
+      expect(items).toBeGreaterThan(10);
+      expect(items).toBeLessThan(150);
+      expect(received.getBaggageItem('c0')).toBe('\u0001'.repeat(40));
+      expect(logs.matching('FORMAT_BINARY inject: dropped baggage items')).toHaveLength(1);
+    });
+
+    it('should walk a carrier once per extract, however many fields the propagators ask for', () => {
+      let walks = 0;
+      const headers: Record<string, string> = { traceparent: TRACEPARENT };
+      for (let i = 0; i < 50; i++) headers[`X-Header-${i}`] = 'v';
+      const carrier = new Proxy(headers, {
+        ownKeys(target) {
+          walks++;
+          return Reflect.ownKeys(target);
+        },
+      });
+      const shim = new TracerShim(sdk.provider, {
+        httpHeadersPropagator: new CompositePropagator({
+          propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator(), new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER })],
+        }),
+      });
+      expect((shim.extract(opentracing.FORMAT_HTTP_HEADERS, carrier) as ShimContext).toTraceId()).toBe('0af7651916cd43dd8448eb211c80319c');
+      expect(walks).toBe(1);
+    });
+  });
+
+  describe('carriers of real transports', () => {
+    const propagators: Array<[string, TextMapPropagator]> = [
+      ['W3C', new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] })],
+      [
+        'B3 multi-header',
+        new CompositePropagator({ propagators: [new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER }), new W3CBaggagePropagator()] }),
+      ],
+      ['B3 single header', new CompositePropagator({ propagators: [new B3Propagator(), new W3CBaggagePropagator()] })],
+    ];
+    /** A carrier kind: an empty carrier to inject into, and what the transport delivers from it. */
+    const carriers: Array<[string, () => unknown, (sent: unknown) => unknown]> = [
+      ['a plain object', () => ({}), (sent) => ({ ...(sent as object) })],
+      ['a Map', () => new Map(), (sent) => new Map(sent as Map<string, string>)],
+      ['a WHATWG Headers', () => new Headers(), (sent) => new Headers(sent as Headers)],
+      [
+        "Node's IncomingHttpHeaders (lower-case names, repeated headers as arrays)",
+        () => ({}),
+        (sent) => Object.fromEntries(Object.entries(sent as object).map(([key, value]) => [key.toLowerCase(), key === 'baggage' ? [value] : value])),
+      ],
+      [
+        'kafkajs headers (Buffer values; a repeated key as an array of Buffers)',
+        () => ({}),
+        (sent) =>
+          Object.fromEntries(Object.entries(sent as object).map(([key, value]) => [key, key === 'baggage' ? [Buffer.from(value)] : Buffer.from(value)])),
+      ],
+    ];
+
+    describe.each(propagators)('%s', (_, propagator) => {
+      it.each(carriers)('should inject into and extract from %s', (__, make, deliver) => {
+        const shim = new TracerShim(sdk.provider, { httpHeadersPropagator: propagator, textMapPropagator: propagator });
+        const span = shim.startSpan('producer');
+        span.setBaggageItem('tenant', 'acme €');
+        for (const format of [opentracing.FORMAT_HTTP_HEADERS, opentracing.FORMAT_TEXT_MAP]) {
+          const carrier = make();
+          shim.inject(span.context(), format, carrier);
+          const received = shim.extract(format, deliver(carrier)) as ShimContext;
+          expect(received.toTraceId()).toBe(span.context().toTraceId());
+          expect(received.toSpanId()).toBe(span.context().toSpanId());
+          expect(received.getBaggageItem('tenant')).toBe('acme €');
+        }
+      });
+    });
   });
 });

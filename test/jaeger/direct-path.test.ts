@@ -5,6 +5,7 @@ import * as opentracing from 'opentracing';
 import { JaegerPropagator } from '../../src/jaeger/jaeger-propagator';
 import { JaegerSpanContext } from '../../src/jaeger/jaeger-span-context';
 import { JaegerTracer } from '../../src/jaeger/jaeger-tracer';
+import { limitInjectedEntries } from '../../src/limits';
 import type { SpanContextShim } from '../../src/span-context-shim';
 import { captureDiag } from '../helpers/diag';
 import type { DiagCapture } from '../helpers/diag';
@@ -129,6 +130,10 @@ describe('JaegerTracer with a JaegerPropagator alone (the direct path)', () => {
         const parent = direct.startSpan('parent');
         const span = asChild ? direct.startSpan('child', { childOf: parent }) : parent;
         for (const [key, value] of items) span.setBaggageItem(key, value as string);
+        // Over the inject limits the propagation API path drops items (limitInjectedEntries) and
+        // the direct path does not yet: the Jaeger headers' own budget is issue 14 item 9.
+        const entries = (span.context() as SpanContextShim)._baggageEntries();
+        fc.pre(limitInjectedEntries(entries, () => undefined) === entries);
         const writtenDirect: Record<string, unknown> = {};
         const writtenApi: Record<string, unknown> = {};
         direct.inject(span.context(), opentracing.FORMAT_HTTP_HEADERS, writtenDirect);

@@ -480,8 +480,12 @@ export const headerValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: hostileProxy },
 );
 
-/** How a header object is wrapped: plain, frozen, prototype-less, JSON round trip, a Map, a Proxy. */
-export type CarrierShape = 'plain' | 'frozen' | 'null-prototype' | 'json' | 'with-throwing-getter';
+/**
+ * How a header object is wrapped: plain, frozen, prototype-less, JSON round trip, with a
+ * throwing getter, or as a real transport hands it over: a `Map`, a WHATWG `Headers` (the
+ * entries it accepts), kafkajs headers (string values as `Buffer`s, arrays as arrays of them).
+ */
+export type CarrierShape = 'plain' | 'frozen' | 'null-prototype' | 'json' | 'with-throwing-getter' | 'map' | 'headers' | 'kafka';
 
 function shapeCarrier(entries: Array<[string, unknown]>, shape: CarrierShape): object {
   const plain = objectFromEntries(entries);
@@ -510,6 +514,32 @@ function shapeCarrier(entries: Array<[string, unknown]>, shape: CarrierShape): o
       });
       return labelled(plain, `carrier with a throwing traceparent getter and ${entries.length} entries`);
     }
+    case 'map':
+      return new Map(entries);
+    case 'headers': {
+      const headers = new Headers();
+      for (const [name, value] of entries) {
+        try {
+          headers.append(name, String(value));
+        } catch {
+          // Headers refuses names and values that are not HTTP; a transport would never hand them over.
+        }
+      }
+      return headers;
+    }
+    case 'kafka': {
+      const bytes = (value: unknown): unknown => (typeof value === 'string' && value.length < 65536 ? Buffer.from(value) : value);
+      return objectFromEntries(
+        entries.map(([name, value]) => {
+          try {
+            return [name, Array.isArray(value) ? value.map(bytes) : bytes(value)];
+          } catch {
+            // A Proxy that throws stays as it is: the carrier must survive it too.
+            return [name, value];
+          }
+        }),
+      );
+    }
   }
 }
 
@@ -517,7 +547,7 @@ function shapeCarrier(entries: Array<[string, unknown]>, shape: CarrierShape): o
 export const textCarrier: fc.Arbitrary<unknown> = fc
   .tuple(
     fc.array(fc.tuple(headerName, headerValue), { maxLength: 6 }),
-    fc.constantFrom<CarrierShape>('plain', 'plain', 'plain', 'frozen', 'null-prototype', 'json', 'with-throwing-getter'),
+    fc.constantFrom<CarrierShape>('plain', 'plain', 'plain', 'frozen', 'null-prototype', 'json', 'with-throwing-getter', 'map', 'headers', 'kafka'),
   )
   .map(([entries, shape]) => shapeCarrier(entries, shape));
 
