@@ -7,7 +7,7 @@ import { describeError, logger } from '../logger';
 import { resolveSpanContext } from '../references';
 import { EMPTY_BAGGAGE } from '../span-context-shim';
 import { JAEGER_BAGGAGE_HEADER, JAEGER_BAGGAGE_HEADER_PREFIX, JAEGER_DEBUG_ID_HEADER, JAEGER_DEBUG_TRACE_STATE_KEY } from './constants';
-import { JaegerPropagator, formatTraceHeader, itemEntries, parseCommaSeparatedBaggage } from './jaeger-propagator';
+import { JaegerPropagator, decodeJaegerValue, formatTraceHeader, itemEntries, parseCommaSeparatedBaggage } from './jaeger-propagator';
 import { JaegerSpanContext } from './jaeger-span-context';
 import { addBaggageItem } from './baggage-key';
 import type { BaggageItems } from './baggage-key';
@@ -203,12 +203,7 @@ export class ZipkinB3TextMapCodec {
   }
 
   private _decode(value: string): string {
-    if (!this._urlEncoding || !value.includes('%')) return value;
-    try {
-      return decodeURIComponent(value);
-    } catch {
-      return value;
-    }
+    return this._urlEncoding ? decodeJaegerValue(value) : value;
   }
 }
 

@@ -282,13 +282,7 @@ export class JaegerPropagator implements TextMapPropagator {
   }
 
   private _decode(value: string): string {
-    // jaeger-client decodes only values with a `%`, and keeps the raw value when decoding fails.
-    if (!this._urlEncoding || !value.includes('%')) return value;
-    try {
-      return decodeURIComponent(value);
-    } catch {
-      return value;
-    }
+    return this._urlEncoding ? decodeJaegerValue(value) : value;
   }
 
   /**
@@ -559,4 +553,18 @@ export function itemEntries(items: BaggageItems): Array<[string, BaggageEntry]> 
   const entries: Array<[string, BaggageEntry]> = [];
   for (const [key, value] of items.values()) entries.push([key, { value }]);
   return entries;
+}
+
+/**
+ * A header value as jaeger-client's HTTP headers codec reads it: URL-decoded when it has a `%`,
+ * the raw value when decoding fails (a bad escape such as `%EA`), never an exception
+ * (jaeger-client src/propagators/text_map_codec.js `_decodeValue`).
+ */
+export function decodeJaegerValue(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
