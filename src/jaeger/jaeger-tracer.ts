@@ -1,8 +1,8 @@
 import { INVALID_SPAN_CONTEXT, TraceFlags, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { BaggageEntry, Context, SpanContext, TextMapPropagator, TextMapSetter, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { BaggageEntry, Context, SpanContext, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 import { describeValue, readEntries } from '../attributes';
-import { isTextMapCarrier, textMapGetter } from '../carrier';
+import { carrierGetter, isTextMapCarrier, textMapSetter } from '../carrier';
 import { toOtelSpanId, toOtelTraceId } from '../hex-ids';
 import { breaksHeader, limitEntries } from '../limits';
 import { describeError, logger } from '../logger';
@@ -269,17 +269,6 @@ function asJaegerPropagator(propagator: TextMapPropagator | undefined): JaegerPr
 }
 
 /**
- * Writes straight into the carrier: what the JaegerPropagator produces cannot break a header
- * (ids are hex; baggage items with CR, LF or NUL, or that make no header name, are dropped by
- * it), so the checks of the core's text-map setter would find nothing.
- */
-const directSetter: TextMapSetter<Record<string, unknown>> = {
-  set(carrier, key, value) {
-    carrier[key] = value;
-  },
-};
-
-/**
  * `JaegerTracer._inject` for a JaegerPropagator alone: the same rules as `TracerShim._inject`.
  * False when `spanContext` is not a span context (nothing written); never throws.
  */
@@ -289,7 +278,8 @@ function injectJaeger(propagator: JaegerPropagator, spanContext: unknown, carrie
     if (resolved === undefined) return false;
     let header: string | undefined;
     if (resolved.isValid()) header = resolved instanceof JaegerSpanContext ? resolved.toString() : formatTraceHeader(resolved.getSpanContext(), undefined);
-    propagator._write(header, resolved._baggageEntries(), carrier, directSetter);
+    // The core's setter: it writes plain objects, Map, Headers and kafkajs-style carriers alike.
+    propagator._write(header, resolved._baggageEntries(), carrier, textMapSetter);
   } catch (error) {
     logger.warn(`inject failed: ${describeError(error)}`);
   }
@@ -303,7 +293,7 @@ function injectJaeger(propagator: JaegerPropagator, spanContext: unknown, carrie
  */
 function extractJaeger(propagator: JaegerPropagator, carrier: Record<string, unknown>): JaegerSpanContext | null {
   try {
-    const found = propagator._read(carrier, textMapGetter);
+    const found = propagator._read(carrier, carrierGetter());
     if (found === undefined) return null;
     const { received, debugId, items } = found;
     if (received === undefined && items === undefined && !debugId) return null;
