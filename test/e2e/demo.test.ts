@@ -192,7 +192,8 @@ describe('npm run demo with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
       httpHostname: '127.0.0.1',
       httpPort: 0,
       logLevel: 'warn',
-      onRequest: (request: { headers: Record<string, string | undefined> }) => contentTypes.add(request.headers['content-type']),
+      // gRPC requests come without HTTP headers.
+      onRequest: (request: { headers?: Record<string, string | undefined> }) => request.headers && contentTypes.add(request.headers['content-type']),
       onTrace: (request: unknown) => {
         for (const { resource, scopeSpans } of normalizeTrace(request).resourceSpans) {
           for (const scope of scopeSpans) for (const span of scope.spans) received.push({ ...span, service: String(resource.attributes['service.name']) });

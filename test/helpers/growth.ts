@@ -15,9 +15,12 @@ export function growthFrom<T>(n: number, make: (size: number) => T, run: (input:
     for (let i = 0; i < repetitions; i++) run(input);
     return Number(process.hrtime.bigint() - start);
   };
-  // Warm up both, so the first timing is not the compiler's.
-  time(small);
-  time(large);
+  // Warm up both, several times, so that no timing is the compiler's (one round was not enough:
+  // the first trials then measured 8 for linear work).
+  for (let round = 0; round < 3; round++) {
+    time(small);
+    time(large);
+  }
   let bestSmall = Infinity;
   let bestLarge = Infinity;
   for (let trial = 0; trial < trials; trial++) {
