@@ -3,7 +3,8 @@ import type { Attributes, Context, Link, Meter, UpDownCounter } from '@opentelem
 import { describeValue } from '../attributes';
 import { describeError } from '../logger';
 import { VERSION } from '../version';
-import type { SamplerLike, SamplingResultLike } from './samplers';
+import { ExportResultCode } from '../otel-sdk/types';
+import type { ExportResult, ReadableSpan, Sampler, SamplingResult, SpanExporter } from '../otel-sdk/types';
 import type { FinishedSpanLike } from './reporters';
 import { warnOnce } from './warn-once';
 
@@ -183,16 +184,16 @@ export function jaegerMetricsFrom(factory: unknown): JaegerMetrics | undefined {
  * `spansStarted{sampled}`, a span without a valid parent in `tracesStarted{sampled}`, a server
  * span with one in `tracesJoined{sampled}`.
  */
-export class MetricsSampler implements SamplerLike {
-  private readonly _sampler: SamplerLike;
+export class MetricsSampler implements Sampler {
+  private readonly _sampler: Sampler;
   private readonly _metrics: JaegerMetrics;
 
-  constructor(sampler: SamplerLike, jaegerMetrics: JaegerMetrics) {
+  constructor(sampler: Sampler, jaegerMetrics: JaegerMetrics) {
     this._sampler = sampler;
     this._metrics = jaegerMetrics;
   }
 
-  shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResultLike {
+  shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
     const result = this._sampler.shouldSample(context, traceId, spanName, spanKind, attributes, links);
     const sampled = result.decision === 2;
     const m = this._metrics;
@@ -231,30 +232,23 @@ export class MetricsSpanProcessor {
   }
 }
 
-/** An OpenTelemetry span exporter (the SDK's `SpanExporter`), structurally. */
-export interface SpanExporterLike {
-  export(spans: unknown[], resultCallback: (result: { code: number; error?: Error }) => void): void;
-  shutdown(): Promise<void>;
-  forceFlush?(): Promise<void>;
-}
-
 /**
  * Wraps an exporter to count what jaeger-client's remote reporter counts: spans exported in
  * `reporterSuccess`, spans whose export failed in `reporterFailure` (OpenTelemetry's
  * `ExportResultCode`: 0 success, 1 failed).
  */
-export class MetricsExporter implements SpanExporterLike {
-  private readonly _exporter: SpanExporterLike;
+export class MetricsExporter implements SpanExporter {
+  private readonly _exporter: SpanExporter;
   private readonly _metrics: JaegerMetrics;
 
-  constructor(exporter: SpanExporterLike, jaegerMetrics: JaegerMetrics) {
+  constructor(exporter: SpanExporter, jaegerMetrics: JaegerMetrics) {
     this._exporter = exporter;
     this._metrics = jaegerMetrics;
   }
 
-  export(spans: unknown[], resultCallback: (result: { code: number; error?: Error }) => void): void {
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     this._exporter.export(spans, (result) => {
-      increment(result.code === 0 ? this._metrics.reporterSuccess : this._metrics.reporterFailure, spans.length);
+      increment(result.code === ExportResultCode.SUCCESS ? this._metrics.reporterSuccess : this._metrics.reporterFailure, spans.length);
       resultCallback(result);
     });
   }

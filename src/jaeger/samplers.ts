@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, createTraceState } from '@opentelemetry/api';
-import type { Attributes, Context, Link, SpanKind, TraceState } from '@opentelemetry/api';
+import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
 import { randomBytes } from 'node:crypto';
 import { describeValue } from '../attributes';
 import { describeError, logger } from '../logger';
@@ -9,28 +9,8 @@ import { RateLimiter } from './rate-limiting-sampler';
 import { JaegerRemoteSampler } from './remote-sampler';
 import type { JaegerLogger } from './configuration';
 import { warnOnce } from './warn-once';
-
-/**
- * OpenTelemetry's sampling decisions, the values of the SDK's `SamplingDecision` enum
- * (OpenTelemetry specification, "SamplingResult"): written here so that this module loads with
- * only `@opentelemetry/api` installed.
- */
-const NOT_RECORD = 0;
-const RECORD_AND_SAMPLED = 2;
-
-/** What an OpenTelemetry sampler returns; the SDK's `SamplingResult`, structurally. */
-export interface SamplingResultLike {
-  /** 0 drop, 1 record only, 2 record and sample (the SDK's `SamplingDecision`). */
-  readonly decision: 0 | 1 | 2;
-  readonly attributes?: Readonly<Attributes>;
-  readonly traceState?: TraceState;
-}
-
-/** An OpenTelemetry sampler (the SDK's `Sampler`), structurally. */
-export interface SamplerLike {
-  shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResultLike;
-  toString(): string;
-}
+import { SamplingDecision } from '../otel-sdk/types';
+import type { Sampler, SamplingResult } from '../otel-sdk/types';
 
 /**
  * A jaeger-client 3.19 sampler of the first API (`src/samplers/*`): `isSampled(operationName,
@@ -47,7 +27,7 @@ export interface LegacySampler {
  * (`isSampled`, `name`, `equal`, `close`). A sampled decision carries jaeger-client's tags as
  * attributes, as jaeger-client writes them on the root span.
  */
-abstract class JaegerClientSampler implements SamplerLike, LegacySampler {
+abstract class JaegerClientSampler implements Sampler, LegacySampler {
   /** The sampler's class name, as jaeger-client's `name()`. */
   abstract name(): string;
 
@@ -65,15 +45,15 @@ abstract class JaegerClientSampler implements SamplerLike, LegacySampler {
    * `isSampled` throws (a subclass's, or a replaced `random()`), the span is not sampled and the
    * error is reported once through `diag`.
    */
-  shouldSample(_context: Context, _traceId: string, spanName: string): SamplingResultLike {
+  shouldSample(_context: Context, _traceId: string, spanName: string): SamplingResult {
     const tags: Record<string, unknown> = {};
     try {
-      if (!this.isSampled(spanName, tags)) return { decision: NOT_RECORD };
+      if (!this.isSampled(spanName, tags)) return { decision: SamplingDecision.NOT_RECORD };
     } catch (error) {
       warnOnce(`${this.name()}: isSampled() threw; not sampled`, describeError(error));
-      return { decision: NOT_RECORD };
+      return { decision: SamplingDecision.NOT_RECORD };
     }
-    return { decision: RECORD_AND_SAMPLED, attributes: tags as Attributes };
+    return { decision: SamplingDecision.RECORD_AND_SAMPLED, attributes: tags as Attributes };
   }
 
   /** Stops what the sampler runs; `callback` is called once, when done. Never throws. */
@@ -285,7 +265,7 @@ export interface RemoteSamplerOptions {
  * sampler, `maxOperations`, `metrics` and `onSamplerUpdate` are accepted and reported once
  * through `diag`.
  */
-export class RemoteSampler implements SamplerLike, LegacySampler {
+export class RemoteSampler implements Sampler, LegacySampler {
   private readonly _serviceName: string;
   private readonly _remote: JaegerRemoteSampler;
 
@@ -325,14 +305,14 @@ export class RemoteSampler implements SamplerLike, LegacySampler {
     return `${this.name()}(serviceName=${this._serviceName})`;
   }
 
-  shouldSample(context: Context, traceId: string, spanName: string): SamplingResultLike {
+  shouldSample(context: Context, traceId: string, spanName: string): SamplingResult {
     return this._remote.shouldSample(context, traceId, spanName);
   }
 
   /** jaeger-client's decision for a new trace of `operationName` (a random trace id is drawn). */
   isSampled(operationName: string, tags: Record<string, unknown>): boolean {
     const result = this._remote.shouldSample(ROOT_CONTEXT, randomBytes(16).toString('hex'), describeValue(operationName));
-    if (result.decision !== RECORD_AND_SAMPLED) return false;
+    if (result.decision !== SamplingDecision.RECORD_AND_SAMPLED) return false;
     for (const [key, value] of Object.entries(result.attributes ?? {})) writeTag(tags, key, value);
     return true;
   }
@@ -364,7 +344,7 @@ export interface TagMatcher {
  * `jaeger-firehose=1`). Only tags given at start count: OpenTelemetry samples once, at start
  * (jaeger-client also decides on a tag set later with `setTag`).
  */
-export class TagEqualsSampler implements SamplerLike {
+export class TagEqualsSampler implements Sampler {
   private readonly _tagKey: string;
   private readonly _matchers = new Map<unknown, TagMatcher>();
 
@@ -391,12 +371,12 @@ export class TagEqualsSampler implements SamplerLike {
     return this.name();
   }
 
-  shouldSample(_context: Context, _traceId: string, _spanName: string, _spanKind: SpanKind, attributes: Attributes): SamplingResultLike {
+  shouldSample(_context: Context, _traceId: string, _spanName: string, _spanKind: SpanKind, attributes: Attributes): SamplingResult {
     const value = attributes?.[this._tagKey];
     const match = value === undefined ? undefined : this._matchers.get(value);
-    if (match === undefined) return { decision: NOT_RECORD };
+    if (match === undefined) return { decision: SamplingDecision.NOT_RECORD };
     const result = {
-      decision: RECORD_AND_SAMPLED,
+      decision: SamplingDecision.RECORD_AND_SAMPLED,
       attributes: { [SAMPLER_TYPE_TAG_KEY]: 'TagEqualsSampler', [SAMPLER_PARAM_TAG_KEY]: String(match.tagValue) },
     } as const;
     return match.firehose ? { ...result, traceState: createTraceState().set(JAEGER_FIREHOSE_TRACE_STATE_KEY, '1') } : result;
@@ -413,15 +393,15 @@ export class TagEqualsSampler implements SamplerLike {
  * of this package, an OpenTelemetry sampler or a jaeger-client one (`isSampled`); any other is
  * skipped, reported once through `diag`. `close` closes them all.
  */
-export class PrioritySampler implements SamplerLike {
+export class PrioritySampler implements Sampler {
   private readonly _samplers: unknown[];
-  private readonly _delegates: SamplerLike[];
+  private readonly _delegates: Sampler[];
 
   constructor(samplers: unknown[]) {
     this._samplers = Array.isArray(samplers) ? [...samplers] : [];
     this._delegates = [];
     for (const sampler of this._samplers) {
-      const delegate = toSamplerLike(sampler);
+      const delegate = toSampler(sampler);
       if (delegate !== undefined) this._delegates.push(delegate);
       else warnOnce('PrioritySampler: a sampler has neither shouldSample() nor isSampled(); skipped');
     }
@@ -435,12 +415,12 @@ export class PrioritySampler implements SamplerLike {
     return `${this.name()}(${this._delegates.map((delegate) => delegate.toString()).join(',')})`;
   }
 
-  shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResultLike {
+  shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
     for (const delegate of this._delegates) {
       const result = delegate.shouldSample(context, traceId, spanName, spanKind, attributes, links);
-      if (result.decision === RECORD_AND_SAMPLED) return result;
+      if (result.decision === SamplingDecision.RECORD_AND_SAMPLED) return result;
     }
-    return { decision: NOT_RECORD };
+    return { decision: SamplingDecision.NOT_RECORD };
   }
 
   close(callback?: () => void): void {
@@ -454,30 +434,30 @@ export class PrioritySampler implements SamplerLike {
  * jaeger-client's own) is adapted: sampled when it says so, with the tags it wrote as
  * attributes. `undefined` for anything else.
  */
-export function toSamplerLike(sampler: unknown): SamplerLike | undefined {
+export function toSampler(sampler: unknown): Sampler | undefined {
   if (typeof sampler !== 'object' || sampler === null) return undefined;
-  const candidate = sampler as Partial<SamplerLike & LegacySampler>;
-  if (typeof candidate.shouldSample === 'function') return candidate as SamplerLike;
+  const candidate = sampler as Partial<Sampler & LegacySampler>;
+  if (typeof candidate.shouldSample === 'function') return candidate as Sampler;
   if (typeof candidate.isSampled === 'function') return new LegacySamplerAdapter(candidate as LegacySampler);
   return undefined;
 }
 
 /** A jaeger-client sampler (`isSampled`) as an OpenTelemetry sampler; a throwing one samples nothing. */
-class LegacySamplerAdapter implements SamplerLike {
+class LegacySamplerAdapter implements Sampler {
   private readonly _sampler: LegacySampler;
 
   constructor(sampler: LegacySampler) {
     this._sampler = sampler;
   }
 
-  shouldSample(_context: Context, _traceId: string, spanName: string): SamplingResultLike {
+  shouldSample(_context: Context, _traceId: string, spanName: string): SamplingResult {
     try {
       const tags: Record<string, unknown> = {};
-      if (!this._sampler.isSampled(spanName, tags)) return { decision: NOT_RECORD };
-      return { decision: RECORD_AND_SAMPLED, attributes: tags as Attributes };
+      if (!this._sampler.isSampled(spanName, tags)) return { decision: SamplingDecision.NOT_RECORD };
+      return { decision: SamplingDecision.RECORD_AND_SAMPLED, attributes: tags as Attributes };
     } catch (error) {
       warnOnce("a jaeger-client sampler's isSampled() threw; not sampled", describeError(error));
-      return { decision: NOT_RECORD };
+      return { decision: SamplingDecision.NOT_RECORD };
     }
   }
 

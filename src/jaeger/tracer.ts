@@ -9,8 +9,8 @@ import type { JaegerTracerOptions } from './jaeger-tracer';
 import { MetricsSampler, MetricsSpanProcessor, jaegerMetricsFrom } from './metrics';
 import { NoopReporter, ReporterSpanProcessor, closeWithCallback, isReporter } from './reporters';
 import type { Reporter } from './reporters';
-import { ConstSampler, toSamplerLike } from './samplers';
-import type { SamplerLike } from './samplers';
+import { ConstSampler, toSampler } from './samplers';
+import type { Sampler } from '../otel-sdk/types';
 import { warnOnce } from './warn-once';
 
 /** The `options` of jaeger-client's `new Tracer(serviceName, reporter, sampler, options)` (src/tracer.js). */
@@ -59,14 +59,14 @@ export class Tracer extends JaegerTracer {
 function tracerParts(serviceName: string, reporter: Reporter, sampler: unknown, options: TracerOptions): ConstructorParameters<typeof JaegerTracer> {
   useJaegerLogger(options.logger);
   const name = typeof serviceName === 'string' ? serviceName : String(serviceName ?? '');
-  let root = toSamplerLike(sampler);
+  let root = toSampler(sampler);
   if (root === undefined) {
     warnOnce('Tracer: the sampler has neither shouldSample() nor isSampled(); ConstSampler(false) is used');
     root = new ConstSampler(false);
   }
   warnUnsupported(options);
   const jaegerMetrics = jaegerMetricsFrom(options.metrics);
-  const jaegerSampler: SamplerLike = new JaegerSampler({ root: root as JaegerSamplerOptions['root'] });
+  const jaegerSampler: Sampler = new JaegerSampler({ root: root as JaegerSamplerOptions['root'] });
   const processors: Parameters<typeof createJaegerProvider>[3] = [];
   if (isReporter(reporter)) processors.push(new ReporterSpanProcessor(reporter, name, options.tags));
   else if (reporter !== undefined) warnOnce('Tracer: the reporter has no report(span) method; spans are not reported');

@@ -1,25 +1,7 @@
 import { describeError, logger } from '../logger';
+import { ExportResultCode } from '../otel-sdk/types';
+import type { ExportResult, ReadableSpan, SpanExporter } from '../otel-sdk/types';
 import { DeadlineExceededError, SHUTDOWN_TIMEOUT_MS, withDeadline } from './bounded-shutdown';
-
-// ExportResultCode values (the same in core 1.x, 2.x and 3.x), written out so that this file
-// needs only @opentelemetry/api at load time, like the tree exporter.
-const SUCCESS = 0;
-
-/** The part of an SDK `ExportResult` this wrapper reads: `code` 0 is success, 1 failure. */
-export interface ExportResultLike {
-  readonly code: number;
-  readonly error?: Error;
-}
-
-/**
- * The part of an SDK `SpanExporter` this wrapper calls, for any span type `S` (SDK 2.x and 3.x
- * `ReadableSpan` alike): a structural type, so that nothing of the SDK is imported.
- */
-export interface WrappableExporter<S> {
-  export(spans: S[], resultCallback: (result: ExportResultLike) => void): void;
-  shutdown(): Promise<void>;
-  forceFlush?(): Promise<void>;
-}
 
 /**
  * A span exporter around another (an OTLP exporter, say) that turns a collector outage into
@@ -40,8 +22,8 @@ export interface WrappableExporter<S> {
  * `forceFlush()` and `shutdown()` settle within `SHUTDOWN_TIMEOUT_MS` and never reject: a
  * failure is reported through `diag` at warn level. An `export` that throws counts as failed.
  */
-export class OutageReportingExporter<S> {
-  private readonly _exporter: WrappableExporter<S>;
+export class OutageReportingExporter implements SpanExporter {
+  private readonly _exporter: SpanExporter;
   private readonly _name: string;
   /** Batches and spans lost since the outage began; `undefined` while exports work. */
   private _outage: { batches: number; spans: number } | undefined;
@@ -50,20 +32,20 @@ export class OutageReportingExporter<S> {
    * @param exporter the exporter that does the work; its results are read, never passed on.
    * @param name what the log lines call it, e.g. `OTLP exporter (http://collector:4318/v1/traces)`.
    */
-  constructor(exporter: WrappableExporter<S>, name: string) {
+  constructor(exporter: SpanExporter, name: string) {
     this._exporter = exporter;
     this._name = name;
   }
 
   /** Hands `spans` to the exporter; `resultCallback` gets `{ code: 0 }` (success) once it answered. */
-  export(spans: S[], resultCallback: (result: ExportResultLike) => void): void {
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     let answered = false;
-    const onResult = (result: ExportResultLike | undefined): void => {
+    const onResult = (result: ExportResult | undefined): void => {
       if (answered) return;
       answered = true;
-      if (result?.code === SUCCESS) this._succeeded();
+      if (result?.code === ExportResultCode.SUCCESS) this._succeeded();
       else this._failed(Array.isArray(spans) ? spans.length : 0, result?.error);
-      resultCallback({ code: SUCCESS });
+      resultCallback({ code: ExportResultCode.SUCCESS });
     };
     try {
       this._exporter.export(spans, onResult);
@@ -114,7 +96,7 @@ export class OutageReportingExporter<S> {
  * `exporter` wrapped in an `OutageReportingExporter` whose log lines name `caller` and the
  * exporter's class (`initTracer: OTLPTraceExporter`); `undefined` for `undefined`.
  */
-export function reportOutages<E extends WrappableExporter<never>>(exporter: E | undefined, caller: string): E | undefined {
+export function reportOutages(exporter: SpanExporter | undefined, caller: string): SpanExporter | undefined {
   if (exporter === undefined) return undefined;
   let name = 'exporter';
   try {
@@ -122,5 +104,5 @@ export function reportOutages<E extends WrappableExporter<never>>(exporter: E | 
   } catch {
     // A Proxy or a getter that throws: keep the generic name.
   }
-  return new OutageReportingExporter(exporter, `${caller}: ${typeof name === 'string' && name !== '' ? name : 'exporter'}`) as unknown as E;
+  return new OutageReportingExporter(exporter, `${caller}: ${typeof name === 'string' && name !== '' ? name : 'exporter'}`);
 }

@@ -64,7 +64,7 @@ describe('initTracer options.metrics', () => {
       shutdown: () => Promise.resolve(),
     };
     const exporter = new MetricsExporter(failing, new JaegerMetrics(factory));
-    await new Promise<void>((resolve) => exporter.export([{}, {}], () => resolve()));
+    await new Promise<void>((resolve) => exporter.export([{}, {}] as ReadableSpan[], () => resolve()));
     expect(counts.get('jaeger:reporter_spans{"result":"err"}')).toBe(2);
   });
 

@@ -8,7 +8,7 @@ import {
   RateLimitingSampler,
   RemoteSampler,
   TagEqualsSampler,
-  toSamplerLike,
+  toSampler,
 } from '../../src/jaeger/samplers';
 import type { LegacySampler } from '../../src/jaeger/samplers';
 import { captureDiag } from '../helpers/diag';
@@ -81,7 +81,7 @@ describe('set-up and updates', () => {
   });
 });
 
-describe('toSamplerLike', () => {
+describe('toSampler', () => {
   it('should adapt a jaeger-client sampler (isSampled) with its tags, and keep OpenTelemetry ones', () => {
     const legacy: LegacySampler = {
       isSampled: (operationName, tags) => {
@@ -89,18 +89,18 @@ describe('toSamplerLike', () => {
         return operationName === 'keep';
       },
     };
-    const adapted = toSamplerLike(legacy) as Sampler;
+    const adapted = toSampler(legacy) as Sampler;
     expect(adapted.shouldSample(ROOT_CONTEXT, TRACE_ID, 'keep', SpanKind.INTERNAL, {}, [])).toEqual({ decision: 2, attributes: { 'sampler.type': 'custom' } });
     expect(adapted.shouldSample(ROOT_CONTEXT, TRACE_ID, 'drop', SpanKind.INTERNAL, {}, []).decision).toBe(0);
     const otel = new AlwaysOnSampler();
-    expect(toSamplerLike(otel)).toBe(otel);
-    expect(toSamplerLike('const')).toBeUndefined();
+    expect(toSampler(otel)).toBe(otel);
+    expect(toSampler('const')).toBeUndefined();
   });
 
   it('should not sample, and warn once, when a jaeger-client sampler throws', () => {
     const capture = captureDiag();
     try {
-      const adapted = toSamplerLike({
+      const adapted = toSampler({
         isSampled: () => {
           throw new Error('sampler bug');
         },
