@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { diag } from '@opentelemetry/api';
+import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ConsoleSpanExporter } from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
@@ -858,6 +859,14 @@ describe('initTracer', () => {
           OTLPTraceExporter,
         );
         expect(server.requests).toEqual([]);
+      });
+
+      it('should build the OTLP/gRPC exporter, with username/password as gRPC metadata, for OTEL_EXPORTER_OTLP_PROTOCOL=grpc', () => {
+        const diagnostics = captureDiag();
+        const exporter = createOtlpExporter({ agentHost: 'jaeger', username: 'u', password: 'p' }, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+        expect(exporter).toBeInstanceOf(OtlpGrpcExporter);
+        expect(diagnostics.messages).toEqual([]);
+        diagnostics.stop();
       });
     });
 
