@@ -111,17 +111,9 @@ const LIST_ENTRIES = propagation.createBaggage().getAllEntries;
  * which is still correct, only slower.
  */
 export function countWithinLimits(baggage: Baggage): number | undefined {
-  if (baggage.getAllEntries !== LIST_ENTRIES) return undefined;
-  const entries = (baggage as { _entries?: unknown })._entries;
-  if (!(entries instanceof Map) || entries.size > MAX_BAGGAGE_ITEMS) return undefined;
-  let units = 0;
-  for (const [key, entry] of entries as Map<unknown, Partial<BaggageEntry> | undefined>) {
-    const value = entry?.value;
-    if (typeof key !== 'string' || typeof value !== 'string') return undefined;
-    units += key.length + value.length;
-  }
+  const read = readPlainEntries(baggage, true);
   // A longer list is counted by limitEntries.
-  return surelyFits(units, MAX_BAGGAGE_BYTES) ? entries.size : undefined;
+  return read !== undefined && surelyFits(read.units, MAX_BAGGAGE_BYTES) ? read.size : undefined;
 }
 
 /**
@@ -132,16 +124,27 @@ export function countWithinLimits(baggage: Baggage): number | undefined {
  * not "too large". It keeps the usual inject, a few small items, from copying the entries.
  */
 export function surelyFitsInjected(baggage: Baggage): boolean {
-  if (baggage.getAllEntries !== LIST_ENTRIES) return false;
+  const read = readPlainEntries(baggage, false);
+  return read !== undefined && read.units * 9 + 2 * read.size <= MAX_BAGGAGE_BYTES;
+}
+
+/**
+ * The number of entries of the installed api's Baggage and their keys' and values' length in
+ * UTF-16 code units, read from its `_entries` Map as `countWithinLimits` explains; `undefined`
+ * for anything else, for more than `MAX_BAGGAGE_ITEMS` entries, for an entry that is not
+ * `{ value: string }`, or (`withMetadata` false) for an entry with metadata.
+ */
+function readPlainEntries(baggage: Baggage, withMetadata: boolean): { size: number; units: number } | undefined {
+  if (baggage.getAllEntries !== LIST_ENTRIES) return undefined;
   const entries = (baggage as { _entries?: unknown })._entries;
-  if (!(entries instanceof Map) || entries.size > MAX_BAGGAGE_ITEMS) return false;
+  if (!(entries instanceof Map) || entries.size > MAX_BAGGAGE_ITEMS) return undefined;
   let units = 0;
   for (const [key, entry] of entries as Map<unknown, Partial<BaggageEntry> | undefined>) {
     const value = entry?.value;
-    if (typeof key !== 'string' || typeof value !== 'string' || entry?.metadata !== undefined) return false;
+    if (typeof key !== 'string' || typeof value !== 'string' || (!withMetadata && entry?.metadata !== undefined)) return undefined;
     units += key.length + value.length;
   }
-  return units * 9 + 2 * entries.size <= MAX_BAGGAGE_BYTES;
+  return { size: entries.size, units };
 }
 
 /**
