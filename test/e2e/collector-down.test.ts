@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { SHUTDOWN_TIMEOUT_MS } from '../../src/sdk/bounded-shutdown';
+import { runNode } from '../helpers/child';
 import { closedPort } from '../helpers/net';
 
 // Issue 14, item 14: nothing listens on the OTLP endpoint. The application must neither end
@@ -9,32 +9,13 @@ import { closedPort } from '../helpers/net';
 
 const dist = resolve(__dirname, '../../dist/cjs');
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `script` with `node -e`, with no OTEL_ or JAEGER_ variable but those in `env`. */
-function runNode(script: string, env: Record<string, string>): Promise<Run> {
-  const childEnv: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('OTEL_') && !key.startsWith('JAEGER_')) childEnv[key] = value;
-  const child = spawn(process.execPath, ['-e', script], { env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((done, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
 describe('with the collector down', () => {
   it('the getting-started program (provider.shutdown() not awaited) should exit 0 without an unhandled rejection', async () => {
     const port = await closedPort();
     const result = await runNode(
-      `
+      [
+        '-e',
+        `
       const opentracing = require('opentracing');
       const { createTracerShim } = require(${JSON.stringify(`${dist}/index.js`)});
       const { createTracerProvider } = require(${JSON.stringify(`${dist}/sdk/index.js`)});
@@ -43,6 +24,7 @@ describe('with the collector down', () => {
       opentracing.globalTracer().startSpan('hello').finish();
       provider.shutdown();
       `,
+      ],
       { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
     );
 
@@ -53,7 +35,9 @@ describe('with the collector down', () => {
   it('JaegerTracer.close() should settle within its deadline, and the logger get one warning for the outage', async () => {
     const port = await closedPort();
     const result = await runNode(
-      `
+      [
+        '-e',
+        `
       const { initTracer } = require(${JSON.stringify(`${dist}/jaeger/index.js`)});
       const lines = [];
       const logger = { info: (m) => lines.push('info ' + m), error: (m) => lines.push('error ' + m) };
@@ -69,6 +53,7 @@ describe('with the collector down', () => {
         process.exit(0);
       }, 12000);
       `,
+      ],
       { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
     );
 

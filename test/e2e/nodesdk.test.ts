@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { runNode } from '../helpers/child';
 // The mock receiver ships no type declarations; these are the members the test uses.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { MockOtlpServer, normalizeTrace } = require('@elastic/mockotlpserver') as {
@@ -46,7 +46,7 @@ describe('NodeSDK with auto-instrumentations and OpenTracing code through the sh
   afterAll(() => server.close());
 
   it('should give one trace for one request: client, server, the OpenTracing span, client, server', async () => {
-    const child = await run({
+    const child = await runNode([APP], {
       OTEL_EXPORTER_OTLP_ENDPOINT: server.httpUrl.origin,
       OTEL_SERVICE_NAME: 'nodesdk-app',
       OTEL_METRICS_EXPORTER: 'none',
@@ -73,18 +73,3 @@ describe('NodeSDK with auto-instrumentations and OpenTracing code through the sh
     expect(spans.find((span) => span.name === 'reserve stock')).toMatchObject({ scope: 'opentracing-shim', attributes: { 'order.id': 'o-1' } });
   });
 });
-
-function run(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const childEnv: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('OTEL_')) childEnv[key] = value;
-  Object.assign(childEnv, env);
-  const child = spawn(process.execPath, [APP], { cwd: resolve(__dirname, '../..'), env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolvePromise, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { runNode } from '../helpers/child';
 // The mock receiver ships no type declarations; these are the members the test uses.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { MockOtlpServer, normalizeTrace } = require('@elastic/mockotlpserver') as MockOtlpServerModule;
@@ -104,7 +104,7 @@ describe('OpenTracing traffic through createTracerProvider to a real OTLP receiv
 
     beforeAll(async () => {
       const firstRequest = requests.length;
-      const child = await runFixture({
+      const child = await runNode([FIXTURE], {
         OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? `http://${server.grpcUrl.host}` : server.httpUrl.origin,
         OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
         OTEL_SERVICE_NAME: service,
@@ -200,14 +200,11 @@ describe('OpenTracing traffic through createTracerProvider to a real OTLP receiv
     it('should send the jaeger-client app as one trace, with its service name, tags and log', async () => {
       const service = `jaeger-app-${protocol.replace('/', '-')}`;
       const firstRequest = requests.length;
-      const child = await runFixture(
-        {
-          OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? `http://${server.grpcUrl.host}` : server.httpUrl.origin,
-          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
-          APP_SERVICE_NAME: service,
-        },
-        JAEGER_APP,
-      );
+      const child = await runNode([JAEGER_APP], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? `http://${server.grpcUrl.host}` : server.httpUrl.origin,
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        APP_SERVICE_NAME: service,
+      });
       expect(child).toMatchObject({ code: 0, stderr: '' });
       const ids = JSON.parse(child.stdout) as { traceId: string; parent: string; child: string };
       const received = spans.filter((candidate) => candidate.service === service);
@@ -235,19 +232,3 @@ describe('OpenTracing traffic through createTracerProvider to a real OTLP receiv
     });
   });
 });
-
-/** Runs a fixture (the traffic one by default) with `env` as its only OTEL_* variables; resolves when it has exited. */
-function runFixture(env: Record<string, string>, fixture = FIXTURE): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const childEnv: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('OTEL_')) childEnv[key] = value;
-  Object.assign(childEnv, env);
-  const child = spawn(process.execPath, [fixture], { cwd: resolve(__dirname, '../..'), env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolvePromise, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
