@@ -18,8 +18,8 @@ const BAGGAGE = { tenant: 'acme', 'user-id': '42' };
 
 /** The same OpenTracing code for every OpenTracing tracer. */
 const ot = {
-  lifecycle(tracer) {
-    const parent = tracer.startSpan('parent');
+  /** `parent`: what `childOf` gets (default: a span of `tracer`, started once). */
+  lifecycle(tracer, parent = tracer.startSpan('parent')) {
     return () => {
       const span = tracer.startSpan('GET /users/:id', {
         childOf: parent,
@@ -60,8 +60,8 @@ const ot = {
 
 /** What the OpenTelemetry API does for the same work: the floor. */
 const native = {
-  lifecycle(tracer) {
-    const parentContext = trace.setSpan(ROOT_CONTEXT, tracer.startSpan('parent'));
+  /** `parentContext`: the Context the span starts in (default: one holding a span of `tracer`). */
+  lifecycle(tracer, parentContext = trace.setSpan(ROOT_CONTEXT, tracer.startSpan('parent'))) {
     return () => {
       const span = tracer.startSpan('GET /users/:id', { attributes: { component: 'bench', 'http.method': 'GET', 'http.url': '/users/42' } }, parentContext);
       span.setAttribute('http.status_code', 200);
@@ -120,9 +120,113 @@ const native = {
   },
 };
 
+/** Keys for the growth scenarios, made once so that no variant builds strings in the loop. */
+const KEYS = Array.from({ length: 100 }, (_, i) => `key.${i}`);
+/** `n` tags or attributes: strings and numbers alternately. */
+const entries = (n) => Object.fromEntries(KEYS.slice(0, n).map((key, i) => [key, i % 2 === 0 ? 'value' : i]));
+const LOG_FIELDS = { event: 'cache.miss', key: 'user:42', 'latency.ms': 3 };
+
+/** (g): the same span with more of one thing; `n` is how many. */
+const growth = {
+  tags: {
+    ot: (tracer, n) => {
+      const tags = entries(n);
+      return () => tracer.startSpan('tags', { tags }).finish();
+    },
+    native: (tracer, n) => {
+      const attributes = entries(n);
+      return () => tracer.startSpan('tags', { attributes }).end();
+    },
+  },
+  logs: {
+    ot: (tracer, n) => () => {
+      const span = tracer.startSpan('logs');
+      for (let i = 0; i < n; i++) span.log(LOG_FIELDS);
+      span.finish();
+    },
+    native: (tracer, n) => () => {
+      const span = tracer.startSpan('logs');
+      for (let i = 0; i < n; i++) span.addEvent(LOG_FIELDS.event, { key: LOG_FIELDS.key, 'latency.ms': LOG_FIELDS['latency.ms'] });
+      span.end();
+    },
+  },
+  /** `n` references: ChildOf the first of `n` kept spans, FollowsFrom the others. */
+  references: {
+    ot: (tracer, n) => {
+      const parents = Array.from({ length: n }, () => tracer.startSpan('parent').context());
+      const references = parents.map((parent, i) => (i === 0 ? opentracing.childOf(parent) : opentracing.followsFrom(parent)));
+      return () => tracer.startSpan('references', { references }).finish();
+    },
+    /** native+link: the first parent as the parent, and one Link per reference, as the shim adds. */
+    native: (tracer, n) => {
+      const parents = Array.from({ length: n }, () => tracer.startSpan('parent'));
+      const parentContext = trace.setSpan(ROOT_CONTEXT, parents[0]);
+      const links = parents.map((parent, i) => ({
+        context: parent.spanContext(),
+        attributes: { 'opentracing.ref_type': i === 0 ? 'child_of' : 'follows_from' },
+      }));
+      return () => tracer.startSpan('references', { links }, parentContext).end();
+    },
+  },
+  /** A parent with `n` baggage items set one by one, and a child of it that reads the last. */
+  baggage: {
+    ot: (tracer, n) => () => {
+      const parent = tracer.startSpan('parent');
+      for (let i = 0; i < n; i++) parent.setBaggageItem(KEYS[i], 'value');
+      const child = tracer.startSpan('child', { childOf: parent });
+      sink.value = n === 0 ? undefined : child.getBaggageItem(KEYS[n - 1]);
+      child.finish();
+      parent.finish();
+    },
+    native: (tracer, n) => () => {
+      const parent = tracer.startSpan('parent');
+      const active = context.active();
+      let parentContext = trace.setSpan(active, parent);
+      for (let i = 0; i < n; i++) {
+        const baggage = (propagation.getBaggage(parentContext) ?? propagation.createBaggage()).setEntry(KEYS[i], { value: 'value' });
+        parentContext = propagation.setBaggage(parentContext, baggage);
+      }
+      const child = tracer.startSpan('child', undefined, parentContext);
+      sink.value = n === 0 ? undefined : propagation.getBaggage(parentContext).getEntry(KEYS[n - 1]).value;
+      child.end();
+      parent.end();
+    },
+  },
+};
+
+/** A scenario of (g): one variant per family and count, named `${family} ${count}`. */
+function growthScenario(id, title, dimension, counts, description) {
+  const nativeFamily = dimension === 'references' ? 'native+link' : 'native';
+  const variants = {};
+  for (const n of counts) variants[`${nativeFamily} ${n}`] = (env) => growth[dimension].native(env.native, n);
+  for (const n of counts) variants[`shim ${n}`] = (env) => growth[dimension].ot(env.shim, n);
+  return {
+    id,
+    group: 'g',
+    title,
+    description,
+    batch: 50,
+    // Half the time per round and warm-up: 26 variants, and their differences are large.
+    timeScale: 0.5,
+    baseline: `${nativeFamily} ${counts[0]}`,
+    growth: { dimension, counts, families: [nativeFamily, 'shim'] },
+    targets: [{ kind: 'slope', variant: 'shim', of: nativeFamily, max: 1.2 }],
+    variants,
+  };
+}
+
+/** An unsampled W3C parent, as a request from a service that samples 1% brings it. */
+const UNSAMPLED_CARRIER = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00' };
+/** The same parent in jaeger-client's format (flags 0: not sampled). */
+const UNSAMPLED_JAEGER_CARRIER = { 'uber-trace-id': '4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:0' };
+
 /**
- * Scenarios, in run order. `baseline` is the variant every ratio divides by; `target` is the
- * goal of issue 5 (`variant`'s median ratio must reach `min`, or exceed it when `strict`).
+ * Scenarios, in run order. `baseline` is the variant the table's ratios divide by; `group`
+ * (if any) also selects the scenario in BENCH_SCENARIOS; `targets` are the goals of issue 17,
+ * each judged on the median of per-round figures:
+ * - `ratio`: `variant`'s ops/s over `of`'s must reach `min` (exceed it when `strict`);
+ * - `cost`: `variant`'s time per operation over `of`'s must be at most `max`;
+ * - `slope` (growth scenarios): `variant`'s extra time per added item over `of`'s, at most `max`.
  */
 const SCENARIOS = [
   {
@@ -131,12 +235,13 @@ const SCENARIOS = [
     description: 'childOf a kept parent + 3 tags, 2 setTag, 1 log (event + 2 fields), finish',
     batch: 200,
     baseline: 'native',
-    target: { variant: 'shim', min: 0.95 },
+    targets: [{ kind: 'ratio', variant: 'shim', of: 'official+link', min: 0.97 }],
     variants: {
       native: (env) => native.lifecycle(env.native),
       'native+link': (env) => native.lifecycleWithLink(env.native),
       shim: (env) => ot.lifecycle(env.shim),
       official: (env) => ot.lifecycle(env.official),
+      'official+link': (env) => ot.lifecycle(env.officialWithLink),
       'jaeger-client': (env) => ot.lifecycle(env.jaegerClient),
     },
   },
@@ -146,7 +251,7 @@ const SCENARIOS = [
     description: 'startSpan(name) + finish(), no options',
     batch: 500,
     baseline: 'native',
-    target: { variant: 'shim', min: 0.95 },
+    targets: [{ kind: 'ratio', variant: 'shim', of: 'native', min: 0.95 }],
     variants: {
       native: (env) => native.rootSpan(env.native),
       shim: (env) => ot.rootSpan(env.shim),
@@ -160,7 +265,7 @@ const SCENARIOS = [
     description: 'FORMAT_HTTP_HEADERS inject into {} then extract from it: traceparent + baggage (2 items)',
     batch: 300,
     baseline: 'native',
-    target: { variant: 'shim', min: 0.9 },
+    targets: [{ kind: 'ratio', variant: 'shim', of: 'native', min: 0.95 }],
     variants: {
       native: (env) => native.injectExtract(env.native),
       shim: (env) => ot.injectExtract(env.shim),
@@ -173,7 +278,7 @@ const SCENARIOS = [
     description: 'FORMAT_HTTP_HEADERS inject into {} then extract from it: uber-trace-id + uberctx-* (2 items)',
     batch: 300,
     baseline: 'jaeger-client',
-    target: { variant: 'shim', min: 1, strict: true },
+    targets: [{ kind: 'ratio', variant: 'shim', of: 'jaeger-client', min: 1.2 }],
     variants: {
       'jaeger-client': (env) => ot.injectExtract(env.jaegerClient),
       // The Jaeger format, as the scenario asks: initTracer with a JaegerPropagator for HTTP headers,
@@ -191,14 +296,68 @@ const SCENARIOS = [
     description: 'start parent, setBaggageItem, child of it reads the item, finish both (2 spans)',
     batch: 100,
     baseline: 'native',
-    target: undefined,
+    targets: [{ kind: 'ratio', variant: 'shim', of: 'official+link', min: 0.97 }],
     variants: {
       native: (env) => native.baggageChild(env.native),
       shim: (env) => ot.baggageChild(env.shim),
       official: (env) => ot.baggageChild(env.official),
+      'official+link': (env) => ot.baggageChild(env.officialWithLink),
       'jaeger-client': (env) => ot.baggageChild(env.jaegerClient),
     },
   },
+  {
+    id: 'f1',
+    group: 'f',
+    title: 'unsampled child',
+    description: "(a)'s work under an extracted parent whose flags say not sampled",
+    batch: 200,
+    baseline: 'native',
+    targets: [{ kind: 'cost', variant: 'shim', of: 'native', max: 1.5 }],
+    variants: {
+      native: (env) => native.lifecycle(env.native, propagation.extract(ROOT_CONTEXT, UNSAMPLED_CARRIER, defaultTextMapGetter)),
+      shim: (env) => ot.lifecycle(env.shim, env.shim.extract(opentracing.FORMAT_HTTP_HEADERS, UNSAMPLED_CARRIER)),
+      'jaeger-client': (env) =>
+        ot.lifecycle(env.jaegerClientSampled, env.jaegerClientSampled.extract(opentracing.FORMAT_HTTP_HEADERS, UNSAMPLED_JAEGER_CARRIER)),
+    },
+  },
+  {
+    id: 'f2',
+    group: 'f',
+    title: 'roots, 1% sampled',
+    description: "(a)'s work on root spans; ParentBased(TraceIdRatioBased(0.01)); jaeger-client: probabilistic 0.01",
+    batch: 200,
+    baseline: 'native',
+    targets: [{ kind: 'cost', variant: 'shim', of: 'native', max: 1.5 }],
+    variants: {
+      native: (env) => native.lifecycle(env.sampledNative, ROOT_CONTEXT),
+      shim: (env) => ot.lifecycle(env.sampledShim, null),
+      'jaeger-client': (env) => ot.lifecycle(env.jaegerClientSampled, null),
+    },
+  },
+  growthScenario('g-tags', 'growth: tags', 'tags', [0, 5, 20, 100], 'startSpan(name, { tags: {n} }) + finish(); native: attributes'),
+  growthScenario('g-logs', 'growth: logs', 'logs', [0, 5, 20], 'startSpan + n x log({ event, 2 fields }) + finish(); native: addEvent'),
+  growthScenario('g-refs', 'growth: references', 'references', [1, 5, 20], 'startSpan with n references (1 ChildOf, n-1 FollowsFrom); native+link: n Links'),
+  growthScenario('g-baggage', 'growth: baggage', 'baggage', [0, 5, 50], 'parent + n x setBaggageItem, a child reads one, finish both'),
+  // The shim overhead table: no SDK under the shims (bench/setup.js, RecordingNoopTracer).
+  ...[
+    ['oa', '(a) span lifecycle', 200, ot.lifecycle],
+    ['ob', '(b) root span', 500, ot.rootSpan],
+    ['oc', '(c) inject+extract, W3C', 300, ot.injectExtract],
+    ['oe', '(e) baggage to child', 100, ot.baggageChild],
+  ].map(([id, title, batch, make]) => ({
+    id,
+    group: 'o',
+    overhead: true,
+    title: `overhead ${title}`,
+    description: `${title} on an OpenTelemetry tracer that does no work`,
+    batch,
+    baseline: 'official',
+    targets: [{ kind: 'cost', variant: 'shim', of: 'official', max: 1.3 }],
+    variants: {
+      official: (env) => make(env.noopOfficial),
+      shim: (env) => make(env.noopShim),
+    },
+  })),
 ];
 
-module.exports = { SCENARIOS, BAGGAGE, ot, native, sink };
+module.exports = { SCENARIOS, BAGGAGE, LOG_FIELDS, ot, native, growth, sink };
