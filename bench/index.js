@@ -55,14 +55,21 @@ async function main() {
   const tasks = prepareTasks(env);
   verify(env, tasks);
 
-  console.log(`Warm-up and calibration: ${tasks.length} variants x ${WARMUP_MS} ms (growth scenarios: half)`);
+  const phases = {};
+  let phaseStart = performance.now();
+  const endPhase = (name) => {
+    phases[name] = Math.round((performance.now() - phaseStart) / 1000);
+    phaseStart = performance.now();
+  };
+  console.log(`Warm-up and calibration: ${tasks.length} variants x ${WARMUP_MS} ms (growth and overhead scenarios: half)`);
   for (const scenario of SCENARIOS)
     await calibrate(
       tasks.filter((task) => task.scenario === scenario),
       WARMUP_MS * (scenario.timeScale ?? 1),
     );
 
-  process.stdout.write(`Measuring: ${ROUNDS} rounds x ${tasks.length} variants x ${TIME_MS} ms (growth scenarios: half) `);
+  endPhase('warmUpSeconds');
+  process.stdout.write(`Measuring: ${ROUNDS} rounds x ${tasks.length} variants x ${TIME_MS} ms (growth and overhead scenarios: half) `);
   const rounds = [];
   for (let round = 0; round < ROUNDS; round++) {
     // No forced GC between slices: a full collection with no span in flight lets V8 drop the
@@ -78,6 +85,7 @@ async function main() {
     if ((round + 1) % 5 === 0) process.stdout.write(`${round + 1} `);
   }
   process.stdout.write('\n');
+  endPhase('measureSeconds');
 
   const scenarios = summarise(tasks, rounds);
   printTable(scenarios.filter((s) => s.growth === undefined && !s.overhead));
@@ -88,6 +96,7 @@ async function main() {
   if (RUN_E2E) {
     console.log('\nEnd to end (h) (bench/e2e.js: batch processor, OTLP/HTTP protobuf, receiver in another process)');
     endToEnd = runChild('e2e.js', []);
+    endPhase('endToEndSeconds');
   }
 
   let memory;
@@ -96,11 +105,13 @@ async function main() {
   } else {
     console.log('\nMemory (bench/memory.js, node --expose-gc)');
     memory = runChild('memory.js', ['--expose-gc']);
+    endPhase('memorySeconds');
   }
 
   const results = {
     date: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    phases,
     machine: machine(loadBefore),
     node: process.version,
     v8: process.versions.v8,
@@ -110,7 +121,7 @@ async function main() {
       clock: CLOCK === 'cpu' ? 'process CPU time (process.cpuUsage)' : 'wall clock (performance.now)',
       rounds: ROUNDS,
       timeMsPerVariantAndRound: TIME_MS,
-      timeScaleOfGrowthScenarios: 0.5,
+      timeScaleOfGrowthAndOverheadScenarios: 0.5,
       warmupMs: WARMUP_MS,
       sampleMs: SAMPLE_MS,
     },
@@ -121,7 +132,9 @@ async function main() {
   };
   fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   printTargets(scenarios, endToEnd, memory);
-  console.log(`\nWrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  const parts = Object.entries(phases).map(([name, seconds]) => `${name.replace(/Seconds$/, '')} ${seconds} s`);
+  console.log(`\nRun time ${results.durationSeconds} s (wall clock; ${parts.join(', ')}); CPU time ${Math.round(cpuClockMs() / 1000)} s in this process`);
+  console.log(`Wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
   await closeEnvironment(env);
 }
 
@@ -501,7 +514,7 @@ function printRows(header, rows, numeric) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells) => cells.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ');
   console.log(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const row of rows) console.log(line(row));
+  for (const row of rows) console.log(line(row).trimEnd());
 }
 
 function printTargets(scenarios, endToEnd, memory) {

@@ -348,6 +348,8 @@ const SCENARIOS = [
     id,
     group: 'o',
     overhead: true,
+    // Half the time per round and warm-up: no SDK work, so little noise.
+    timeScale: 0.5,
     title: `overhead ${title}`,
     description: `${title} on an OpenTelemetry tracer that does no work`,
     batch,
