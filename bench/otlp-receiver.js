@@ -29,4 +29,8 @@ server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
 });
 process.stdin.resume();
-process.stdin.on('end', () => server.close(() => process.exit(0)));
+process.stdin.on('end', () => {
+  // The exporters' keep-alive sockets would hold `close` open.
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+});
