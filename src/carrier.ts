@@ -44,14 +44,28 @@ export const textMapSetter: TextMapSetter<TextMapCarrier> = {
       logger.warn(`inject: did not write the field ${JSON.stringify(key)}: CR, LF or NUL in its name or value`);
       return;
     }
-    try {
-      if (kindOf(carrier) === 'object') carrier[key] = value;
-      else (carrier as unknown as Map<string, unknown>).set(key, value);
-    } catch (error) {
-      warnOnce(`inject: the carrier refused a field, which was left out: ${describeError(error)}`);
-    }
+    writeField(carrier, key, value);
   },
 };
+
+/**
+ * `textMapSetter` without its CR, LF and NUL check, for a writer that never produces such a name
+ * or value (the Jaeger carrier writer: hex ids, header names it checked, values it checked or
+ * URL-encoded), so that it is not scanned twice. Same carriers, and a field the carrier refuses
+ * is left out the same way (`diag` once per reason).
+ */
+export const cleanFieldSetter: TextMapSetter<TextMapCarrier> = {
+  set: writeField,
+};
+
+function writeField(carrier: TextMapCarrier, key: string, value: string): void {
+  try {
+    if (kindOf(carrier) === 'object') carrier[key] = value;
+    else (carrier as unknown as Map<string, unknown>).set(key, value);
+  } catch (error) {
+    warnOnce(`inject: the carrier refused a field, which was left out: ${describeError(error)}`);
+  }
+}
 
 /** Messages already logged by `warnOnce`; at most 100, so that varied reasons cannot grow it. */
 const warned = new Set<string>();

@@ -56,3 +56,10 @@ export function addBaggageItem(items: BaggageItems, key: string, value: string):
   const known = items.get(id);
   items.set(id, [known === undefined ? key : known[0], value]);
 }
+
+/** Received baggage items as baggage entries, in order. */
+export function itemEntries(items: BaggageItems): Array<[string, BaggageEntry]> {
+  const entries: Array<[string, BaggageEntry]> = [];
+  for (const [key, value] of items.values()) entries.push([key, { value }]);
+  return entries;
+}
