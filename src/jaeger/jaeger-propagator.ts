@@ -1,6 +1,6 @@
 import { isSpanContextValid, propagation, trace } from '@opentelemetry/api';
 import type { Baggage, BaggageEntry, Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
-import { limitEntries } from '../limits';
+import { createSizedBaggage, limitEntries } from '../limits';
 import { describeError, logger } from '../logger';
 import type { BaggageEntries } from '../span-context-shim';
 import { normalizeBaggageKey } from './baggage-key';
@@ -140,13 +140,12 @@ export class JaegerPropagator implements TextMapPropagator {
  */
 function mergeBaggage(existing: Baggage | undefined, entries: BaggageEntries): Baggage {
   const before = existing?.getAllEntries();
-  // `Object.fromEntries` defines properties, so a received key like `__proto__` stays an entry.
-  if (before === undefined || before.length === 0) return propagation.createBaggage(Object.fromEntries(entries));
+  if (before === undefined || before.length === 0) return createSizedBaggage(entries);
   const merged = new Map<string, readonly [string, BaggageEntry]>();
   for (const [key, entry] of [...before, ...entries]) {
     const id = normalizeBaggageKey(key);
     const known = merged.get(id);
     merged.set(id, [known === undefined ? key : known[0], entry]);
   }
-  return propagation.createBaggage(Object.fromEntries(limitEntries([...merged.values()], 'jaeger extract')));
+  return createSizedBaggage(limitEntries([...merged.values()], 'jaeger extract'));
 }
