@@ -23,6 +23,7 @@ const carriers = new WeakMap<JaegerPropagator, JaegerCarrier>();
  * The `JaegerCarrier` that `propagator` reads and writes with, when `propagator` is a
  * `JaegerPropagator` (a subclass too) whose `inject` and `extract` are this class's own, so
  * that calling the carrier directly behaves exactly as calling the propagator; else `undefined`.
+ * @internal used by JaegerTracer
  */
 export function directJaegerCarrier(propagator: unknown): JaegerCarrier | undefined {
   if (!(propagator instanceof JaegerPropagator)) return undefined;

@@ -162,6 +162,10 @@ export class JaegerTracer extends TracerShim {
     return super._startSpan(name, jaegerSpanOptions(fields));
   }
 
+  /**
+   * A `JaegerSpan` that remembers its parent's span id; a span that records nothing once `close()` was called.
+   * @internal TracerShim's hook, not part of the public surface
+   */
   protected override _newSpan(start: SpanStart, tags: unknown): SpanShim {
     const parent = start.root ? undefined : trace.getSpanContext(start.parentContext);
     const validParent = parent !== undefined && isSpanContextValid(parent) ? parent : undefined;
@@ -213,7 +217,10 @@ export class JaegerTracer extends TracerShim {
     return new JaegerSpanContext(REMOTE_INVALID_SPAN_CONTEXT);
   }
 
-  /** Adds the span's parent id, which the JaegerPropagator writes into `uber-trace-id`. */
+  /**
+   * Adds the span's parent id, which the JaegerPropagator writes into `uber-trace-id`.
+   * @internal TracerShim's hook, not part of the public surface
+   */
   protected override _injectionContext(spanContext: SpanContextShim): Context {
     const context = super._injectionContext(spanContext);
     const parentSpanId = spanContext instanceof JaegerSpanContext ? spanContext.getParentSpanId() : undefined;
@@ -223,6 +230,7 @@ export class JaegerTracer extends TracerShim {
   /**
    * A `JaegerSpanContext` with the received parent id and `jaeger-debug-id`; unlike the core, a
    * carrier with only a debug id also gives a context (jaeger-client: "debug id container").
+   * @internal TracerShim's hook, not part of the public surface
    */
   protected override _contextFromExtraction(extracted: Context): SpanContextShim | null {
     const core = super._contextFromExtraction(extracted);
