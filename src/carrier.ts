@@ -1,5 +1,5 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
-import { MAX_HEADER_VALUE_BYTES, breaksHeader, exceedsUtf8Bytes } from './limits';
+import { MAX_HEADER_VALUE_BYTES, breaksHeader, exceedsUtf8Bytes, isOversized } from './limits';
 import { describeError, logger } from './logger';
 
 /**
@@ -219,7 +219,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
 const OVERSIZED = Symbol('oversized');
 
 function readHeaderValue(value: unknown): string | string[] | undefined | typeof OVERSIZED {
-  if (typeof value === 'string') return exceedsUtf8Bytes([value], MAX_HEADER_VALUE_BYTES) ? OVERSIZED : value;
+  if (typeof value === 'string') return isOversized(value) ? OVERSIZED : value;
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
   if (isBytes(value)) return value.byteLength > MAX_HEADER_VALUE_BYTES ? OVERSIZED : decodeUtf8(value);
   if (!Array.isArray(value)) return undefined;

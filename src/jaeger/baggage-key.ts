@@ -52,7 +52,8 @@ export type BaggageItems = Map<string, readonly [string, string]>;
 
 /** Adds a received item to `items` under the key rule (see `BaggageItems`). */
 export function addBaggageItem(items: BaggageItems, key: string, value: string): void {
-  const id = normalizeBaggageKey(key);
+  // The usual received key (`tenant`, `user-id`) is its own normal form: tested, not rebuilt.
+  const id = mayNeedNormalizing(key) ? normalizeBaggageKey(key) : key;
   const known = items.get(id);
   items.set(id, [known === undefined ? key : known[0], value]);
 }

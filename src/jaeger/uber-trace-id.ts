@@ -14,11 +14,6 @@ import {
 // JaegerPropagator, JaegerTracer's inject and extract, JaegerSpanContext (`fromString`,
 // `toString`, `flags`) and the jaeger-client codecs of codecs.ts.
 
-// `uber-trace-id` as jaeger-client writes it: lower-case hex trace id, span id, parent span id,
-// flags. Other values are trimmed and lower-cased, then tested again.
-// The field widths (at most 32, 16, 16, 2 digits) are checked after it: bounded repeats make the
-// expression slower.
-const TRACE_HEADER = /^[0-9a-f]+:[0-9a-f]+:[0-9a-f]+:[0-9a-f]{1,2}$/;
 const ZEROS = '0'.repeat(32);
 // The `{flags}` bits that have a meaning here; the others travel in `JAEGER_FLAGS_TRACE_STATE_KEY`.
 const KNOWN_FLAGS = JAEGER_SAMPLED_FLAG | JAEGER_DEBUG_FLAG | JAEGER_FIREHOSE_FLAG;
@@ -38,27 +33,28 @@ export interface UberTraceId {
  * jaeger-client (src/span_context.js `fromString`) validates each field with `parseInt(x, 16)`,
  * which accepts `abcxyz` as `abc` and `-1`; here each field must be hex and fit its width (at most
  * 32, 16, 16 and 2 digits), and a zero trace or span id is refused too, as OpenTelemetry cannot
- * represent it. A parent of `0` means a root. One anchored regular expression checks the whole
- * value. Never throws.
+ * represent it. A parent of `0` means a root. One scan over the characters checks the shape.
+ * Never throws.
  */
 export function parseUberTraceId(value: string): UberTraceId | undefined {
   let text = value;
-  if (!TRACE_HEADER.test(text)) {
+  if (!scanFields(text)) {
+    // jaeger-client writes lower case without white space; anything else is normalised, then scanned again.
     text = value.trim().toLowerCase();
-    if (!TRACE_HEADER.test(text)) return undefined;
+    if (!scanFields(text)) return undefined;
   }
-  // Four fields for certain now: slices rather than a capturing match, which costs more.
-  const end1 = text.indexOf(':');
-  const end2 = text.indexOf(':', end1 + 1);
-  const end3 = text.indexOf(':', end2 + 1);
+  const end1 = FIELD_ENDS[0];
+  const end2 = FIELD_ENDS[1];
+  const end3 = FIELD_ENDS[2];
   if (end1 > 32 || end2 - end1 > 17 || end3 - end2 > 17) return undefined;
   const traceId = padHex(text.slice(0, end1), 32);
   const spanId = padHex(text.slice(end1 + 1, end2), 16);
   // All zeros is OpenTelemetry's invalid id; the parent may be `0`, a root.
   if (traceId === INVALID_TRACEID || spanId === INVALID_SPANID) return undefined;
-  const parentSpanId = padHex(text.slice(end2 + 1, end3), 16);
+  // A root's parent is `0`; it is told without padding it first.
+  const parentSpanId = isZero(text, end2 + 1, end3) ? undefined : padHex(text.slice(end2 + 1, end3), 16);
   const spanContext = jaegerSpanContext(traceId, spanId, parseInt(text.slice(end3 + 1), 16));
-  return { spanContext, parentSpanId: parentSpanId === INVALID_SPANID ? undefined : parentSpanId };
+  return { spanContext, parentSpanId };
 }
 
 /**
@@ -127,6 +123,38 @@ export function stripLeadingZeros(id: string): string {
   while (start < id.length - 1 && id.charCodeAt(start) === 0x30) start++;
   const stripped = start === 0 ? id : id.slice(start);
   return stripped.toLowerCase();
+}
+
+/** Where `scanFields` found the three `:` of the value it accepted last. */
+const FIELD_ENDS = new Int32Array(3);
+
+/**
+ * Whether `text` is four `:`-separated fields of lower-case hex digits (`0-9a-f`), none empty,
+ * the last of one or two digits: the shape of `uber-trace-id` (the field widths are checked by
+ * the caller). Fills `FIELD_ENDS` with the places of the `:`. One pass over the characters, no
+ * allocation: it measured cheaper than an anchored regular expression and three `indexOf`.
+ */
+function scanFields(text: string): boolean {
+  let colons = 0;
+  let fieldStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x3a) {
+      if (i === fieldStart || colons === 3) return false;
+      FIELD_ENDS[colons++] = i;
+      fieldStart = i + 1;
+    } else if (!((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66))) {
+      return false;
+    }
+  }
+  const last = text.length - fieldStart;
+  return colons === 3 && last >= 1 && last <= 2;
+}
+
+/** Whether `text` from `start` to `end` (exclusive) is all `0`. */
+function isZero(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) !== 0x30) return false;
+  return true;
 }
 
 /** A hex id left-padded with zeros to `width` (at most 32) digits. */
