@@ -96,37 +96,57 @@ export function limitEntries(entries: BaggageEntries, source: string, warn: Warn
 /**
  * What the limit checks need to know of a Baggage this package built (`createSizedBaggage`): its
  * number of entries, their keys' and values' length in UTF-16 code units, and whether any has
- * metadata. Module-private and weak: a Baggage from elsewhere (a propagator of
- * `@opentelemetry/core`, the application) is simply not in it, and nothing here reads another
- * package's private fields.
+ * metadata. It is kept on the new Baggage under a module-private symbol: a Baggage from
+ * elsewhere (a propagator of `@opentelemetry/core`, the application) does not have it, and
+ * nothing here reads another package's private fields. A symbol measured cheaper than a
+ * `WeakMap` keyed by the Baggage: a Baggage of two entries cost 0.1 µs more than
+ * `propagation.createBaggage` alone with the symbol, 1.3 µs more with the `WeakMap` (one more
+ * entry per extract, until the next full GC).
  */
 interface BaggageSize {
   readonly size: number;
   readonly units: number;
   readonly metadata: boolean;
+  /** The Baggage measured: an object that copied the symbol (`{ ...baggage }`) is not it. */
+  readonly of: Baggage;
 }
 
-const sizes = new WeakMap<Baggage, BaggageSize>();
+const SIZE = Symbol('opentracing-otel-shim baggage size');
+
+type SizedBaggage = Baggage & { [SIZE]?: BaggageSize };
+
+/** The size `createSizedBaggage` recorded on `baggage`, or `undefined` (also when it cannot be read, a Proxy). */
+function sizeOf(baggage: Baggage): BaggageSize | undefined {
+  try {
+    const size = (baggage as SizedBaggage)[SIZE];
+    return size !== undefined && size.of === baggage ? size : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * `propagation.createBaggage` of `entries` (keys as given, `__proto__` included: the entries are
  * defined as properties; of equal keys the last wins), remembering its size so that
- * `countWithinLimits` and `surelyFitsInjected` answer for it without listing its entries.
+ * `countWithinLimits` and `surelyFitsInjected` answer for it without listing its entries. The
+ * size is taken from `entries`, one pass over the list: an entry that a later one of the same
+ * key replaced is not counted (a key given twice with the very same entry object counts twice,
+ * an overestimate that only sends the checks to their listing path).
  */
 export function createSizedBaggage(entries: BaggageEntries): Baggage {
   // `Object.fromEntries` defines properties, so a key like `__proto__` stays an entry.
   const record: Record<string, BaggageEntry> = Object.fromEntries(entries);
-  const baggage = propagation.createBaggage(record);
+  const baggage: SizedBaggage = propagation.createBaggage(record);
   let size = 0;
   let units = 0;
   let metadata = false;
-  for (const key in record) {
-    const entry = record[key];
+  for (const [key, entry] of entries) {
+    if (record[key] !== entry) continue;
     size++;
     units += key.length + (typeof entry?.value === 'string' ? entry.value.length : MAX_BAGGAGE_BYTES);
     metadata ||= entry?.metadata !== undefined;
   }
-  sizes.set(baggage, { size, units, metadata });
+  baggage[SIZE] = { size, units, metadata, of: baggage };
   return baggage;
 }
 
@@ -138,7 +158,7 @@ export function createSizedBaggage(entries: BaggageEntries): Baggage {
  * of `@opentelemetry/api`'s Baggage, which a minor api release may rename: issue 16.)
  */
 export function countWithinLimits(baggage: Baggage): number | undefined {
-  const known = sizes.get(baggage);
+  const known = sizeOf(baggage);
   // A longer list is counted by limitEntries.
   return known !== undefined && known.size <= MAX_BAGGAGE_ITEMS && surelyFits(known.units, MAX_BAGGAGE_BYTES) ? known.size : undefined;
 }
@@ -151,7 +171,7 @@ export function countWithinLimits(baggage: Baggage): number | undefined {
  * not "too large", and is the answer for a Baggage this package did not make.
  */
 export function surelyFitsInjected(baggage: Baggage): boolean {
-  const known = sizes.get(baggage);
+  const known = sizeOf(baggage);
   return known !== undefined && !known.metadata && known.size <= MAX_BAGGAGE_ITEMS && known.units * 9 + 2 * known.size <= MAX_BAGGAGE_BYTES;
 }
 

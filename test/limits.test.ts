@@ -166,6 +166,13 @@ describe('limits', () => {
       expect(countWithinLimits(reshaped)).toBeUndefined();
       const notMap = Object.assign(Object.create(Object.getPrototypeOf(baggageOf(0))), { _entries: { k: { value: 'v' } } }) as Baggage;
       expect(countWithinLimits(notMap)).toBeUndefined();
+      const hostile = new Proxy(baggageOf(1), {
+        get() {
+          throw new Error('no reading');
+        },
+      });
+      expect(countWithinLimits(hostile)).toBeUndefined();
+      expect(surelyFitsInjected(hostile)).toBe(false);
     });
 
     it('should agree with limitEntries: a count only when every entry is kept', () => {

@@ -143,10 +143,12 @@ function mergeBaggage(existing: Baggage | undefined, entries: BaggageEntries): B
   const before = existing?.getAllEntries();
   if (before === undefined || before.length === 0) return createSizedBaggage(entries);
   const merged = new Map<string, readonly [string, BaggageEntry]>();
-  for (const [key, entry] of [...before, ...entries]) {
-    const id = normalizeBaggageKey(key);
-    const known = merged.get(id);
-    merged.set(id, [known === undefined ? key : known[0], entry]);
+  for (const list of [before, entries]) {
+    for (const [key, entry] of list) {
+      const id = normalizeBaggageKey(key);
+      const known = merged.get(id);
+      merged.set(id, [known === undefined ? key : known[0], entry]);
+    }
   }
   return createSizedBaggage(limitEntries([...merged.values()], 'jaeger extract'));
 }
