@@ -1,6 +1,6 @@
 import { TraceFlags, propagation } from '@opentelemetry/api';
 import type { Baggage, BaggageEntry, SpanContext } from '@opentelemetry/api';
-import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, limitEntries, utf8Length } from './limits';
+import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, createSizedBaggage, limitEntries, utf8Length } from './limits';
 import type { Warn } from './limits';
 import { logger } from './logger';
 import type { BaggageEntries } from './span-context-shim';
@@ -139,7 +139,7 @@ function readBaggage(bytes: Uint8Array): Baggage | undefined {
   for (const [key, value] of Object.entries(parsed)) {
     if (typeof value === 'string') entries.push([key, { value }]);
   }
-  return propagation.createBaggage(Object.fromEntries(limitEntries(entries, 'FORMAT_BINARY extract')));
+  return createSizedBaggage(limitEntries(entries, 'FORMAT_BINARY extract'));
 }
 
 const EMPTY: Baggage = propagation.createBaggage();

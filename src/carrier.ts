@@ -1,5 +1,5 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
-import { MAX_HEADER_VALUE_BYTES, breaksHeader, exceedsUtf8Bytes } from './limits';
+import { MAX_HEADER_VALUE_BYTES, breaksHeader, exceedsUtf8Bytes, isOversized } from './limits';
 import { describeError, logger } from './logger';
 
 /**
@@ -44,14 +44,28 @@ export const textMapSetter: TextMapSetter<TextMapCarrier> = {
       logger.warn(`inject: did not write the field ${JSON.stringify(key)}: CR, LF or NUL in its name or value`);
       return;
     }
-    try {
-      if (kindOf(carrier) === 'object') carrier[key] = value;
-      else (carrier as unknown as Map<string, unknown>).set(key, value);
-    } catch (error) {
-      warnOnce(`inject: the carrier refused a field, which was left out: ${describeError(error)}`);
-    }
+    writeField(carrier, key, value);
   },
 };
+
+/**
+ * `textMapSetter` without its CR, LF and NUL check, for a writer that never produces such a name
+ * or value (the Jaeger carrier writer: hex ids, header names it checked, values it checked or
+ * URL-encoded), so that it is not scanned twice. Same carriers, and a field the carrier refuses
+ * is left out the same way (`diag` once per reason).
+ */
+export const cleanFieldSetter: TextMapSetter<TextMapCarrier> = {
+  set: writeField,
+};
+
+function writeField(carrier: TextMapCarrier, key: string, value: string): void {
+  try {
+    if (kindOf(carrier) === 'object') carrier[key] = value;
+    else (carrier as unknown as Map<string, unknown>).set(key, value);
+  } catch (error) {
+    warnOnce(`inject: the carrier refused a field, which was left out: ${describeError(error)}`);
+  }
+}
 
 /** Messages already logged by `warnOnce`; at most 100, so that varied reasons cannot grow it. */
 const warned = new Set<string>();
@@ -205,7 +219,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
 const OVERSIZED = Symbol('oversized');
 
 function readHeaderValue(value: unknown): string | string[] | undefined | typeof OVERSIZED {
-  if (typeof value === 'string') return exceedsUtf8Bytes([value], MAX_HEADER_VALUE_BYTES) ? OVERSIZED : value;
+  if (typeof value === 'string') return isOversized(value) ? OVERSIZED : value;
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
   if (isBytes(value)) return value.byteLength > MAX_HEADER_VALUE_BYTES ? OVERSIZED : decodeUtf8(value);
   if (!Array.isArray(value)) return undefined;

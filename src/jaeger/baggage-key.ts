@@ -12,7 +12,9 @@ import type { BaggageEntries } from '../span-context-shim';
  * (issue 14, item 8). See docs/mapping.md, "Baggage keys".
  */
 export function normalizeBaggageKey(key: unknown): string {
-  return typeof key === 'string' ? key.replace(/_/g, '-').toLowerCase() : (key as string);
+  if (typeof key !== 'string') return key as string;
+  // The usual key (`tenant`, `user-id`) is its own normal form: tested, not rebuilt.
+  return NOT_NORMALIZED.test(key) ? key.replace(/_/g, '-').toLowerCase() : key;
 }
 
 // What normalisation changes. A test for it allocates nothing, unlike normalising, so the hot
@@ -55,4 +57,11 @@ export function addBaggageItem(items: BaggageItems, key: string, value: string):
   const id = normalizeBaggageKey(key);
   const known = items.get(id);
   items.set(id, [known === undefined ? key : known[0], value]);
+}
+
+/** Received baggage items as baggage entries, in order. */
+export function itemEntries(items: BaggageItems): Array<[string, BaggageEntry]> {
+  const entries: Array<[string, BaggageEntry]> = [];
+  for (const [key, value] of items.values()) entries.push([key, { value }]);
+  return entries;
 }

@@ -1,4 +1,3 @@
-import { INVALID_SPAN_CONTEXT, TraceFlags, createTraceState } from '@opentelemetry/api';
 import type { SpanContext, TextMapGetter } from '@opentelemetry/api';
 import { textMapGetter, textMapSetter } from '../carrier';
 import type { TextMapCarrier } from '../carrier';
@@ -6,10 +5,11 @@ import { breaksHeader, limitEntries } from '../limits';
 import { describeError, logger } from '../logger';
 import { resolveSpanContext } from '../references';
 import { EMPTY_BAGGAGE } from '../span-context-shim';
-import { JAEGER_BAGGAGE_HEADER, JAEGER_BAGGAGE_HEADER_PREFIX, JAEGER_DEBUG_ID_HEADER, JAEGER_DEBUG_TRACE_STATE_KEY } from './constants';
-import { JaegerPropagator, decodeJaegerValue, formatTraceHeader, itemEntries, parseCommaSeparatedBaggage } from './jaeger-propagator';
-import { JaegerSpanContext } from './jaeger-span-context';
-import { addBaggageItem } from './baggage-key';
+import { JAEGER_BAGGAGE_HEADER, JAEGER_BAGGAGE_HEADER_PREFIX, JAEGER_DEBUG_FLAG, JAEGER_DEBUG_ID_HEADER, JAEGER_SAMPLED_FLAG } from './constants';
+import { JaegerCarrier, decodeJaegerValue, parseCommaSeparatedBaggage } from './jaeger-carrier';
+import { JaegerSpanContext, REMOTE_INVALID_SPAN_CONTEXT } from './jaeger-span-context';
+import { jaegerSpanContext } from './uber-trace-id';
+import { addBaggageItem, itemEntries } from './baggage-key';
 import type { BaggageItems } from './baggage-key';
 
 /** Options of jaeger-client's `TextMapCodec` (src/propagators/text_map_codec.js). */
@@ -45,11 +45,11 @@ export interface ZipkinB3TextMapCodecOptions {
  * method throws.
  */
 export class TextMapCodec {
-  private readonly _propagator: JaegerPropagator;
+  private readonly _carrier: JaegerCarrier;
 
   constructor(options: TextMapCodecOptions = {}) {
     const given = options ?? {};
-    this._propagator = new JaegerPropagator({ urlEncoding: Boolean(given.urlEncoding), contextKey: given.contextKey, baggagePrefix: given.baggagePrefix });
+    this._carrier = new JaegerCarrier({ urlEncoding: Boolean(given.urlEncoding), contextKey: given.contextKey, baggagePrefix: given.baggagePrefix });
   }
 
   /** Writes `spanContext` (a span context or span of this package, or anything with jaeger-client's ids) into `carrier`. */
@@ -57,9 +57,7 @@ export class TextMapCodec {
     try {
       const resolved = resolveSpanContext(spanContext);
       if (resolved === undefined || typeof carrier !== 'object' || carrier === null) return;
-      let header: string | undefined;
-      if (resolved.isValid()) header = resolved instanceof JaegerSpanContext ? resolved.toString() : formatTraceHeader(resolved.getSpanContext(), undefined);
-      this._propagator._write(header, resolved._baggageEntries(), carrier, textMapSetter);
+      this._carrier.writeContext(resolved, carrier, textMapSetter);
     } catch (error) {
       logger.warn(`TextMapCodec.inject failed: ${describeError(error)}`);
     }
@@ -69,16 +67,7 @@ export class TextMapCodec {
   extract(carrier: unknown): JaegerSpanContext {
     try {
       if (typeof carrier !== 'object' || carrier === null) return emptyContext();
-      const found = this._propagator._read(carrier, textMapGetter);
-      if (found === undefined) return emptyContext();
-      const { received, debugId, items } = found;
-      const extracted = new JaegerSpanContext(
-        received?.spanContext ?? REMOTE_INVALID_SPAN_CONTEXT,
-        EMPTY_BAGGAGE,
-        received?.parentSpanId,
-        debugId || undefined,
-      );
-      return items === undefined ? extracted : extracted._useEntries(limitEntries(itemEntries(items), 'TextMapCodec extract'));
+      return this._carrier.readContext(carrier, textMapGetter) ?? emptyContext();
     } catch (error) {
       logger.warn(`TextMapCodec.extract failed: ${describeError(error)}`);
       return emptyContext();
@@ -207,8 +196,6 @@ export class ZipkinB3TextMapCodec {
   }
 }
 
-const REMOTE_INVALID_SPAN_CONTEXT: SpanContext = Object.freeze({ ...INVALID_SPAN_CONTEXT, isRemote: true });
-
 function emptyContext(): JaegerSpanContext {
   return new JaegerSpanContext(REMOTE_INVALID_SPAN_CONTEXT);
 }
@@ -216,15 +203,10 @@ function emptyContext(): JaegerSpanContext {
 /** The remote span context of B3 ids, or `undefined` when one is missing, not hex or too long. */
 function b3SpanContext(traceId: string, spanId: string, parentId: string, sampled: boolean, debug: boolean): SpanContext | undefined {
   if (!isHexId(traceId, 32) || !isHexId(spanId, 16) || (parentId !== '' && !isHexId(parentId, 16))) return undefined;
-  const context: SpanContext = {
-    traceId: traceId.padStart(32, '0').toLowerCase(),
-    spanId: spanId.padStart(16, '0').toLowerCase(),
-    traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
-    isRemote: true,
-  };
-  if (/^0+$/.test(context.traceId) || /^0+$/.test(context.spanId)) return undefined;
-  if (debug) context.traceState = createTraceState().set(JAEGER_DEBUG_TRACE_STATE_KEY, '1');
-  return context;
+  const paddedTraceId = traceId.padStart(32, '0').toLowerCase();
+  const paddedSpanId = spanId.padStart(16, '0').toLowerCase();
+  if (/^0+$/.test(paddedTraceId) || /^0+$/.test(paddedSpanId)) return undefined;
+  return jaegerSpanContext(paddedTraceId, paddedSpanId, (sampled ? JAEGER_SAMPLED_FLAG : 0) | (debug ? JAEGER_DEBUG_FLAG : 0));
 }
 
 function isHexId(id: string, maxLength: number): boolean {

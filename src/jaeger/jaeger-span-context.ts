@@ -1,17 +1,16 @@
 import { INVALID_SPAN_CONTEXT, TraceFlags } from '@opentelemetry/api';
-import { readEntries } from '../attributes';
-import { textMapGetter } from '../carrier';
-import { limitEntries } from '../limits';
 import type { Baggage, SpanContext } from '@opentelemetry/api';
+import { readEntries } from '../attributes';
+import { isOversized, limitEntries } from '../limits';
 import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
 import type { SpanContextSource } from '../span-context-shim';
-import { addBaggageItem } from './baggage-key';
+import { addBaggageItem, itemEntries } from './baggage-key';
 import type { BaggageItems } from './baggage-key';
-import { JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_FLAG, JAEGER_TRACE_HEADER } from './constants';
-import { JaegerPropagator, formatTraceHeader, itemEntries, jaegerFlags, stripLeadingZeros } from './jaeger-propagator';
+import { JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_FLAG } from './constants';
+import { formatUberTraceId, jaegerFlags, parseUberTraceId, stripLeadingZeros } from './uber-trace-id';
 
-/** Reads `fromString`'s value with the Jaeger propagator's one parser. */
-const TRACE_HEADER_READER = new JaegerPropagator();
+/** The span context of an extracted carrier without a valid `uber-trace-id`: invalid ids, remote. */
+export const REMOTE_INVALID_SPAN_CONTEXT: SpanContext = Object.freeze({ ...INVALID_SPAN_CONTEXT, isRemote: true });
 
 /**
  * A Node `Buffer`, as jaeger-client gives ids, declared by the members ids are read with, so that
@@ -57,16 +56,16 @@ export class JaegerSpanContext extends SpanContextShim {
 
   /**
    * jaeger-client's `SpanContext.fromString`: the span context an `uber-trace-id` value
-   * (`{trace-id}:{span-id}:{parent-span-id}:{flags}`) describes, read by `JaegerPropagator`'s
-   * rules, or `null` when it is not one. Never throws.
+   * (`{trace-id}:{span-id}:{parent-span-id}:{flags}`) describes, read by the one `uber-trace-id`
+   * codec (`parseUberTraceId`, the rules of `JaegerPropagator`), or `null` when it is not one: also
+   * for a value that is not a string, or is over `MAX_HEADER_VALUE_BYTES`, as extract would ignore
+   * it. Never throws.
    */
   static fromString(serialized: string): JaegerSpanContext | null {
-    try {
-      const received = TRACE_HEADER_READER._read({ [JAEGER_TRACE_HEADER]: serialized }, textMapGetter)?.received;
-      return received === undefined ? null : new JaegerSpanContext(received.spanContext, EMPTY_BAGGAGE, received.parentSpanId);
-    } catch {
-      return null;
-    }
+    const text = typeof serialized === 'number' || typeof serialized === 'bigint' ? String(serialized) : serialized;
+    if (typeof text !== 'string' || isOversized(text)) return null;
+    const received = parseUberTraceId(text);
+    return received === undefined ? null : new JaegerSpanContext(received.spanContext, EMPTY_BAGGAGE, received.parentSpanId);
   }
 
   /**
@@ -200,7 +199,7 @@ export class JaegerSpanContext extends SpanContextShim {
   /** `{trace-id}:{span-id}:{parent-span-id}:{flags}`, as jaeger-client's `toString()`. */
   override toString(): string {
     // Made once, as jaeger-client keeps its id strings: the context never changes.
-    this._traceHeader ??= formatTraceHeader(this.getSpanContext(), this._parentSpanId);
+    this._traceHeader ??= formatUberTraceId(this.getSpanContext(), this._parentSpanId);
     return this._traceHeader;
   }
 }

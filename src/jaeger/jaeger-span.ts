@@ -47,6 +47,10 @@ export class JaegerSpan extends SpanShim {
     this._parentSpanId = parentSpanId;
   }
 
+  /**
+   * A `JaegerSpanContext` with the span's parent id.
+   * @internal SpanShim's hook, not part of the public surface
+   */
   protected override _newContextShim(spanContext: SpanContext | undefined, baggage: Baggage): SpanContextShim {
     return spanContext !== undefined
       ? new JaegerSpanContext(spanContext, baggage, this._parentSpanId)

@@ -1,8 +1,8 @@
-import { INVALID_SPAN_CONTEXT, TraceFlags, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { BaggageEntry, Context, SpanContext, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, isSpanContextValid, trace } from '@opentelemetry/api';
+import type { BaggageEntry, Context, SpanContext, Tracer, TracerProvider } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 import { describeValue, readEntries } from '../attributes';
-import { carrierGetter, isTextMapCarrier, textMapSetter } from '../carrier';
+import { carrierGetter, cleanFieldSetter, isTextMapCarrier } from '../carrier';
 import { toOtelSpanId, toOtelTraceId } from '../hex-ids';
 import { breaksHeader, limitEntries } from '../limits';
 import { describeError, logger } from '../logger';
@@ -14,9 +14,12 @@ import { TracerShim } from '../tracer-shim';
 import type { TracerShimOptions } from '../tracer-shim';
 import { DeadlineExceededError, SHUTDOWN_TIMEOUT_MS, withDeadline } from '../sdk/bounded-shutdown';
 import { JAEGER_DEBUG_FLAG, JAEGER_DEBUG_ID_HEADER, JAEGER_DEBUG_ID_KEY, JAEGER_SAMPLED_FLAG } from './constants';
-import { JaegerPropagator, formatTraceHeader, getJaegerParentSpanId, itemEntries, setJaegerParentSpanId, withJaegerFlags } from './jaeger-propagator';
+import type { JaegerCarrier } from './jaeger-carrier';
+import { directJaegerCarrier } from './jaeger-propagator';
 import { JaegerSpan } from './jaeger-span';
-import { JaegerSpanContext } from './jaeger-span-context';
+import { JaegerSpanContext, REMOTE_INVALID_SPAN_CONTEXT } from './jaeger-span-context';
+import { getJaegerParentSpanId, setJaegerParentSpanId } from './parent-span-id';
+import { jaegerSpanContext } from './uber-trace-id';
 
 /** jaeger-client's custom injector shape (`tracer.registerInjector`). */
 export interface JaegerInjector {
@@ -65,9 +68,10 @@ export class JaegerTracer extends TracerShim {
   private readonly _injectors = new Map<string, JaegerInjector>();
   private readonly _extractors = new Map<string, JaegerExtractor>();
   private _closing: Promise<void> | undefined;
-  // The configured propagator of each text format when it is this package's JaegerPropagator.
-  private readonly _jaegerTextMap: JaegerPropagator | undefined;
-  private readonly _jaegerHttpHeaders: JaegerPropagator | undefined;
+  // The carrier reader and writer of each text format's propagator when it is a JaegerPropagator
+  // with its own inject and extract (`directJaegerCarrier`).
+  private readonly _jaegerTextMap: JaegerCarrier | undefined;
+  private readonly _jaegerHttpHeaders: JaegerCarrier | undefined;
 
   /**
    * @param provider the provider spans come from; `close()` shuts it down. A bare Tracer is
@@ -78,8 +82,8 @@ export class JaegerTracer extends TracerShim {
     super(provider, options);
     this._provider = typeof (provider as ClosableTracerProvider).shutdown === 'function' ? (provider as ClosableTracerProvider) : undefined;
     this._onClose = options.onClose ?? [];
-    this._jaegerTextMap = asJaegerPropagator(options.textMapPropagator);
-    this._jaegerHttpHeaders = asJaegerPropagator(options.httpHeadersPropagator);
+    this._jaegerTextMap = directJaegerCarrier(options.textMapPropagator);
+    this._jaegerHttpHeaders = directJaegerCarrier(options.httpHeadersPropagator);
   }
 
   /**
@@ -158,6 +162,10 @@ export class JaegerTracer extends TracerShim {
     return super._startSpan(name, jaegerSpanOptions(fields));
   }
 
+  /**
+   * A `JaegerSpan` that remembers its parent's span id; a span that records nothing once `close()` was called.
+   * @internal TracerShim's hook, not part of the public surface
+   */
   protected override _newSpan(start: SpanStart, tags: unknown): SpanShim {
     const parent = start.root ? undefined : trace.getSpanContext(start.parentContext);
     const validParent = parent !== undefined && isSpanContextValid(parent) ? parent : undefined;
@@ -172,15 +180,16 @@ export class JaegerTracer extends TracerShim {
   }
 
   /**
-   * Custom injectors first. When the format's propagator is a `JaegerPropagator` alone, the
-   * span context is written straight from the `JaegerSpanContext`, without building an
-   * OpenTelemetry Context for the propagator API: the same fields and rules as
-   * `JaegerPropagator.inject`, at the cost jaeger-client users expect of their inject.
+   * Custom injectors first. When the format's propagator is a `JaegerPropagator` alone (with its
+   * own `inject` and `extract`), the span context is written straight from the
+   * `JaegerSpanContext` by the propagator's own carrier writer (`JaegerCarrier`), without building
+   * an OpenTelemetry Context for the propagator API: the same code, at the cost jaeger-client
+   * users expect of their inject.
    */
   protected override _inject(spanContext: opentracing.SpanContext, format: string, carrier: unknown): void {
     const injector = this._injectors.get(format);
     if (injector === undefined) {
-      const jaeger = this._jaegerPropagator(format);
+      const jaeger = this._jaegerCarrier(format);
       if (jaeger === undefined || !isTextMapCarrier(carrier)) return super._inject(spanContext, format, carrier);
       if (!injectJaeger(jaeger, spanContext, carrier)) this._warn('inject: not a span context; nothing injected');
       return;
@@ -202,13 +211,16 @@ export class JaegerTracer extends TracerShim {
   protected override _extract(format: string, carrier: unknown): SpanContextShim | null {
     const extractor = this._extractors.get(format);
     if (extractor !== undefined) return extractCustom(extractor, format, carrier);
-    const jaeger = this._jaegerPropagator(format);
+    const jaeger = this._jaegerCarrier(format);
     const extracted = jaeger !== undefined && isTextMapCarrier(carrier) ? extractJaeger(jaeger, carrier) : super._extract(format, carrier);
     if (extracted !== null || (format !== opentracing.FORMAT_TEXT_MAP && format !== opentracing.FORMAT_HTTP_HEADERS)) return extracted;
     return new JaegerSpanContext(REMOTE_INVALID_SPAN_CONTEXT);
   }
 
-  /** Adds the span's parent id, which the JaegerPropagator writes into `uber-trace-id`. */
+  /**
+   * Adds the span's parent id, which the JaegerPropagator writes into `uber-trace-id`.
+   * @internal TracerShim's hook, not part of the public surface
+   */
   protected override _injectionContext(spanContext: SpanContextShim): Context {
     const context = super._injectionContext(spanContext);
     const parentSpanId = spanContext instanceof JaegerSpanContext ? spanContext.getParentSpanId() : undefined;
@@ -218,6 +230,7 @@ export class JaegerTracer extends TracerShim {
   /**
    * A `JaegerSpanContext` with the received parent id and `jaeger-debug-id`; unlike the core, a
    * carrier with only a debug id also gives a context (jaeger-client: "debug id container").
+   * @internal TracerShim's hook, not part of the public surface
    */
   protected override _contextFromExtraction(extracted: Context): SpanContextShim | null {
     const core = super._contextFromExtraction(extracted);
@@ -233,7 +246,7 @@ export class JaegerTracer extends TracerShim {
     return core === null ? jaegerContext : jaegerContext._useBaggageOf(core);
   }
 
-  private _jaegerPropagator(format: string): JaegerPropagator | undefined {
+  private _jaegerCarrier(format: string): JaegerCarrier | undefined {
     if (format === opentracing.FORMAT_HTTP_HEADERS) return this._jaegerHttpHeaders;
     return format === opentracing.FORMAT_TEXT_MAP ? this._jaegerTextMap : undefined;
   }
@@ -261,25 +274,18 @@ export class JaegerTracer extends TracerShim {
   }
 }
 
-const REMOTE_INVALID_SPAN_CONTEXT = Object.freeze({ ...INVALID_SPAN_CONTEXT, isRemote: true });
-
-/** The propagator itself when it is exactly this package's JaegerPropagator (not a subclass, which may change its rules). */
-function asJaegerPropagator(propagator: TextMapPropagator | undefined): JaegerPropagator | undefined {
-  return propagator instanceof JaegerPropagator && Object.getPrototypeOf(propagator) === JaegerPropagator.prototype ? propagator : undefined;
-}
-
 /**
  * `JaegerTracer._inject` for a JaegerPropagator alone: the same rules as `TracerShim._inject`.
- * False when `spanContext` is not a span context (nothing written); never throws.
+ * The carrier writer drops what could break a header (ids are hex; baggage items with CR, LF or
+ * NUL, or that make no header name, are dropped), so the fields are written without the core
+ * setter's second check. False when `spanContext` is not a span context (nothing written);
+ * never throws.
  */
-function injectJaeger(propagator: JaegerPropagator, spanContext: unknown, carrier: Record<string, unknown>): boolean {
+function injectJaeger(jaeger: JaegerCarrier, spanContext: unknown, carrier: Record<string, unknown>): boolean {
   try {
     const resolved = resolveSpanContext(spanContext);
     if (resolved === undefined) return false;
-    let header: string | undefined;
-    if (resolved.isValid()) header = resolved instanceof JaegerSpanContext ? resolved.toString() : formatTraceHeader(resolved.getSpanContext(), undefined);
-    // The core's setter: it writes plain objects, Map, Headers and kafkajs-style carriers alike.
-    propagator._write(header, resolved._baggageEntries(), carrier, textMapSetter);
+    jaeger.writeContext(resolved, carrier, cleanFieldSetter);
   } catch (error) {
     logger.warn(`inject failed: ${describeError(error)}`);
   }
@@ -291,14 +297,9 @@ function injectJaeger(propagator: JaegerPropagator, spanContext: unknown, carrie
  * the propagator API (limits, remote span context, received parent id, debug id container),
  * without the OpenTelemetry Context in between. Never throws.
  */
-function extractJaeger(propagator: JaegerPropagator, carrier: Record<string, unknown>): JaegerSpanContext | null {
+function extractJaeger(jaeger: JaegerCarrier, carrier: Record<string, unknown>): JaegerSpanContext | null {
   try {
-    const found = propagator._read(carrier, carrierGetter());
-    if (found === undefined) return null;
-    const { received, debugId, items } = found;
-    if (received === undefined && items === undefined && !debugId) return null;
-    const extracted = new JaegerSpanContext(received?.spanContext ?? REMOTE_INVALID_SPAN_CONTEXT, EMPTY_BAGGAGE, received?.parentSpanId, debugId || undefined);
-    return items === undefined ? extracted : extracted._useEntries(limitEntries(itemEntries(items), 'jaeger extract'));
+    return jaeger.readContext(carrier, carrierGetter());
   } catch (error) {
     logger.warn(`extract failed: ${describeError(error)}`);
     return null;
@@ -431,11 +432,7 @@ function fromJaegerClientContext(source: Record<string, unknown>): JaegerSpanCon
   let parentSpanId: string | undefined;
   if (traceId !== undefined && spanId !== undefined) {
     const flags = readOptional('flags', () => foreignFlags(source)) ?? JAEGER_SAMPLED_FLAG;
-    // Debug implies sampled, as in the Jaeger propagator.
-    const sampled = (flags & (JAEGER_SAMPLED_FLAG | JAEGER_DEBUG_FLAG)) !== 0;
-    spanContext = { traceId, spanId, traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true };
-    const traceState = withJaegerFlags(undefined, flags);
-    if (traceState !== undefined) spanContext.traceState = traceState;
+    spanContext = jaegerSpanContext(traceId, spanId, flags);
     parentSpanId = toOtelSpanId(readOptional('parent id', () => source.parentIdStr));
   }
   const debugId = readOptional('debug id', () => source.debugId);

@@ -2,7 +2,8 @@ import { ROOT_CONTEXT, TraceFlags, createTraceState, defaultTextMapGetter, defau
 import type { Context, SpanContext } from '@opentelemetry/api';
 import { FORMAT_HTTP_HEADERS, FORMAT_TEXT_MAP } from 'opentracing';
 import { JAEGER_DEBUG_ID_KEY, JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_TRACE_STATE_KEY } from '../../src/jaeger/constants';
-import { JaegerPropagator, getJaegerParentSpanId, setJaegerParentSpanId } from '../../src/jaeger/jaeger-propagator';
+import { JaegerPropagator } from '../../src/jaeger/jaeger-propagator';
+import { getJaegerParentSpanId, setJaegerParentSpanId } from '../../src/jaeger/parent-span-id';
 
 // jaeger-client ships no type declarations; these are the members the tests use.
 interface JaegerSpanContext {

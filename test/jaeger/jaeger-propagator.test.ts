@@ -3,7 +3,8 @@ import type { Baggage, Context, SpanContext, TextMapGetter } from '@opentelemetr
 import { CompositePropagator, W3CBaggagePropagator } from '@opentelemetry/core';
 import { JAEGER_DEBUG_ID_KEY, JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_TRACE_STATE_KEY, JAEGER_PARENT_SPAN_ID_KEY } from '../../src/jaeger/constants';
 import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES } from '../../src/limits';
-import { JaegerPropagator, getJaegerParentSpanId, setJaegerParentSpanId } from '../../src/jaeger/jaeger-propagator';
+import { JaegerPropagator } from '../../src/jaeger/jaeger-propagator';
+import { getJaegerParentSpanId, setJaegerParentSpanId } from '../../src/jaeger/parent-span-id';
 import { captureDiag } from '../helpers/diag';
 
 const TRACE_ID_64 = '0000000000000000a1b2c3d4e5f60718';

@@ -7,7 +7,9 @@ import * as opentracing from 'opentracing';
 import { textMapGetter, textMapSetter } from '../../src/carrier';
 import type { JaegerConfig, JaegerOptions } from '../../src/jaeger/configuration';
 import { initTracer, initTracerFromEnv } from '../../src/jaeger/init-tracer';
-import { JaegerPropagator, formatTraceHeader, getJaegerParentSpanId } from '../../src/jaeger/jaeger-propagator';
+import { JaegerPropagator } from '../../src/jaeger/jaeger-propagator';
+import { getJaegerParentSpanId } from '../../src/jaeger/parent-span-id';
+import { formatUberTraceId } from '../../src/jaeger/uber-trace-id';
 import { normalizeBaggageKey } from '../../src/jaeger/baggage-key';
 import { JaegerSpanContext } from '../../src/jaeger/jaeger-span-context';
 import { JaegerTracer } from '../../src/jaeger/jaeger-tracer';
@@ -306,8 +308,8 @@ describe('JaegerPropagator', () => {
         if (spanContext !== undefined) {
           const reread = trace.getSpanContext(again);
           const parent = getJaegerParentSpanId(context, spanContext.spanId);
-          if (reread === undefined || formatTraceHeader(reread, getJaegerParentSpanId(again, reread.spanId)) !== formatTraceHeader(spanContext, parent)) {
-            throw new Error(`${formatTraceHeader(spanContext, parent)} was written as ${JSON.stringify(written)}`);
+          if (reread === undefined || formatUberTraceId(reread, getJaegerParentSpanId(again, reread.spanId)) !== formatUberTraceId(spanContext, parent)) {
+            throw new Error(`${formatUberTraceId(spanContext, parent)} was written as ${JSON.stringify(written)}`);
           }
         }
         const rereadBaggage = new Map((propagation.getBaggage(again)?.getAllEntries() ?? []).map(([key, entry]) => [key, entry.value]));
