@@ -54,7 +54,12 @@ export class ReportedSpan extends opentracing.Span {
   readonly operationName: string;
   /** `service.name` of the tracer's resource, `''` when it has none. */
   readonly serviceName: string;
+  /**
+   * The span's tags, `span.kind` and `error` included (jaeger-client's field, public here as
+   * there: its reporters and tests read it).
+   */
   readonly _tags: ReportedTag[];
+  /** The span's logs, oldest first (jaeger-client's field, public as there). */
   readonly _logs: ReportedLog[];
   /** Start, in milliseconds since the epoch. */
   readonly _startTime: number;
@@ -81,6 +86,7 @@ export class ReportedSpan extends opentracing.Span {
     return this._spanContext;
   }
 
+  /** @internal OpenTracing's hook, declared by `opentracing`'s `Span`. */
   protected override _context(): JaegerSpanContext {
     return this._spanContext;
   }

@@ -324,11 +324,6 @@ export class RemoteSampler implements Sampler, LegacySampler {
       () => safeCall(callback),
     );
   }
-
-  /** @internal for `close()` of a tracer that owns this sampler. */
-  _close(): Promise<void> {
-    return this._remote.close();
-  }
 }
 
 /** One matcher of a {@link TagEqualsSampler}: the tag value that samples, and whether to set the firehose flag. */
