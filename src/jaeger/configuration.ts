@@ -1,4 +1,5 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
+import type { Environment } from '../env';
 import type { SpanExporter } from '../otel-sdk/types';
 
 /** jaeger-client's `config.sampler` (src/configuration.js). `param` must be a number. */
@@ -113,9 +114,6 @@ export interface JaegerOptions {
    */
   httpHeadersPropagator?: TextMapPropagator;
 }
-
-/** An environment to read JAEGER_* variables from; `process.env` by default. */
-export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** Deprecated jaeger-client variables and the ones that replace them (src/configuration_env.js). */
 export const DEPRECATED_ENV: Readonly<Record<string, string>> = {
