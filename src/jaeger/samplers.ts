@@ -5,6 +5,7 @@ import { describeValue } from '../attributes';
 import { describeError, logger } from '../logger';
 import { JAEGER_FIREHOSE_TRACE_STATE_KEY, SAMPLER_PARAM_TAG_KEY, SAMPLER_TYPE_TAG_KEY } from './constants';
 import { closeWithCallback } from './reporters';
+import { isInRange } from './number-range';
 import { RateLimiter } from './rate-limiting-sampler';
 import { JaegerRemoteSampler } from './remote-sampler';
 import type { JaegerLogger } from './configuration';
@@ -132,7 +133,7 @@ export class ProbabilisticSampler extends JaegerClientSampler {
    * of 0..1 is reported through `diag` and leaves the rate as it is.
    */
   update(samplingRate: number): boolean {
-    if (typeof samplingRate !== 'number' || !(samplingRate >= 0 && samplingRate <= 1)) {
+    if (!isInRange(samplingRate, 0, 1)) {
       logger.warn(`ProbabilisticSampler.update: ${describeValue(samplingRate)} is not a rate between 0 and 1; ignored`);
       return false;
     }
@@ -466,7 +467,7 @@ class LegacySamplerAdapter implements Sampler {
 }
 
 function checkRate(samplingRate: number): number {
-  if (typeof samplingRate !== 'number' || !(samplingRate >= 0 && samplingRate <= 1)) {
+  if (!isInRange(samplingRate, 0, 1)) {
     throw new Error(`The sampling rate must be between 0.0 and 1.0. Received ${describeValue(samplingRate)}`);
   }
   return samplingRate;
