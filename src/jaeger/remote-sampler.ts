@@ -42,6 +42,12 @@ export interface JaegerRemoteSamplerOptions {
   requestTimeoutMs?: number;
 }
 
+/**
+ * Where the sampling endpoint is, as every remote sampler setting names it (`config.sampler`,
+ * `RemoteSampler`'s options): the fields of {@link JaegerRemoteSamplerOptions}, documented there.
+ */
+export type SamplingEndpoint = Pick<JaegerRemoteSamplerOptions, 'hostPort' | 'host' | 'port' | 'samplingPath'>;
+
 const DEFAULT_HOST = '0.0.0.0';
 const DEFAULT_PORT = 5778;
 const DEFAULT_SAMPLING_PATH = '/sampling';

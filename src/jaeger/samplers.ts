@@ -8,6 +8,7 @@ import { closeWithCallback } from './reporters';
 import { isInRange } from './number-range';
 import { RateLimiter } from './rate-limiting-sampler';
 import { JaegerRemoteSampler } from './remote-sampler';
+import type { SamplingEndpoint } from './remote-sampler';
 import type { JaegerLogger } from './configuration';
 import { warnOnce } from './warn-once';
 import { SamplingDecision } from '../otel-sdk/types';
@@ -234,8 +235,12 @@ export class RateLimitingSampler extends JaegerClientSampler {
   }
 }
 
-/** jaeger-client's `RemoteSampler` options (`src/samplers/remote_sampler.js`). */
-export interface RemoteSamplerOptions {
+/**
+ * jaeger-client's `RemoteSampler` options (`src/samplers/remote_sampler.js`). The endpoint
+ * (`hostPort`, which wins over `host` and `port`; `samplingPath`, default `/sampling`) is
+ * `JaegerRemoteSamplerOptions`' fields; as in jaeger-client, an empty or zero value counts as unset.
+ */
+export interface RemoteSamplerOptions extends SamplingEndpoint {
   /** The initial sampler: a `ProbabilisticSampler` gives the initial rate (default 0.001). */
   sampler?: unknown;
   /** Receives the sampler's warnings, as `initTracer`'s logger does; optional. */
@@ -246,12 +251,6 @@ export interface RemoteSamplerOptions {
   refreshInterval?: number;
   /** Most operations with their own sampler: accepted, 2000 is used (jaeger-client's default). */
   maxOperations?: number;
-  /** `host:port` of the agent's sampling endpoint; wins over `host`/`port`. */
-  hostPort?: string;
-  host?: string;
-  port?: number;
-  /** Path of the sampling endpoint, default `/sampling`. */
-  samplingPath?: string;
   /** Called after each strategy update: accepted, never called (see the migration guide). */
   onSamplerUpdate?: unknown;
 }
@@ -467,7 +466,7 @@ class LegacySamplerAdapter implements Sampler {
 }
 
 function checkRate(samplingRate: number): number {
-  if (!isInRange(samplingRate, 0, 1)) {
+  if (typeof samplingRate !== 'number' || !(samplingRate >= 0 && samplingRate <= 1)) {
     throw new Error(`The sampling rate must be between 0.0 and 1.0. Received ${describeValue(samplingRate)}`);
   }
   return samplingRate;
