@@ -1,8 +1,9 @@
-import { diag, isValidSpanId, isValidTraceId, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { isValidSpanId, isValidTraceId, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Attributes, HrTime, Link, SpanContext, SpanStatus } from '@opentelemetry/api';
 import { ExportResultCode } from '../otel-sdk/types';
 import type { ExportResult, SpanExporter } from '../otel-sdk/types';
 import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_TYPE, EXCEPTION_EVENT_NAME, LINK_REF_TYPE_ATTRIBUTE } from '../constants';
+import { logger } from '../logger';
 import { MAX_TIMER_DELAY_MS } from '../time';
 import type { BaggageSpanProcessor } from './baggage-span-processor';
 
@@ -163,7 +164,7 @@ export class TraceTreeExporter implements SpanExporter {
     for (const span of Array.isArray(spans) ? spans : []) {
       const entry = readEntry(span);
       if (entry === undefined) {
-        diag.warn('TraceTreeExporter: skipping a span without a valid span context');
+        logger.warn('TraceTreeExporter: skipping a span without a valid span context');
         continue;
       }
       const { traceId } = entry;
@@ -197,7 +198,7 @@ export class TraceTreeExporter implements SpanExporter {
    */
   forceFlush(): Promise<void> {
     const result = this._emit(this._drawAllWaiting());
-    if (result.error !== undefined) diag.error('TraceTreeExporter: write failed', result.error);
+    if (result.error !== undefined) logger.error('TraceTreeExporter: write failed', result.error);
     return Promise.resolve();
   }
 
@@ -229,7 +230,7 @@ export class TraceTreeExporter implements SpanExporter {
       text += this._drawWaiting(traceId, true);
     }
     const result = this._emit(text);
-    if (result.error !== undefined) diag.error('TraceTreeExporter: write failed', result.error);
+    if (result.error !== undefined) logger.error('TraceTreeExporter: write failed', result.error);
     this._schedule();
   }
 
@@ -275,7 +276,7 @@ export class TraceTreeExporter implements SpanExporter {
 function validPositive(value: number | undefined, name: string, fallback: number, integer: boolean): number {
   if (value === undefined) return fallback;
   if (typeof value === 'number' && value > 0 && value <= MAX_TIMER_DELAY_MS && (!integer || Number.isInteger(value))) return value;
-  diag.warn(`TraceTreeExporter: ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`);
+  logger.warn(`TraceTreeExporter: ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`);
   return fallback;
 }
 
@@ -344,7 +345,7 @@ function drawTrace(heading: string, entries: readonly Entry[], baggage: Pick<Bag
     for (const entry of entries) drawLevel([entry], '');
     return lines.join('\n') + '\n';
   } catch (error) {
-    diag.warn('TraceTreeExporter: could not draw a trace', error);
+    logger.warn('TraceTreeExporter: could not draw a trace', error);
     return `${heading}\n    (could not draw ${entries.length} spans: ${String(error)})\n`;
   }
 }
