@@ -1,20 +1,19 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
+import type { Environment } from '../env';
 import type { SpanExporter } from '../otel-sdk/types';
+import type { JaegerRemoteSamplerOptions, SamplingEndpoint } from './remote-sampler';
 
-/** jaeger-client's `config.sampler` (src/configuration.js). `param` must be a number. */
-export interface JaegerSamplerConfig {
+/**
+ * jaeger-client's `config.sampler` (src/configuration.js). `param` must be a number. For
+ * `remote`, the endpoint (`hostPort`, or `host` and `port`, jaeger-agent's 5778 by default;
+ * `samplingPath`) and `refreshIntervalMs` are `JaegerRemoteSamplerOptions`' fields; as in
+ * jaeger-client, an empty `hostPort` and a zero `port` count as unset.
+ */
+export interface JaegerSamplerConfig extends SamplingEndpoint, Pick<JaegerRemoteSamplerOptions, 'refreshIntervalMs'> {
   /** `const`, `probabilistic`, `ratelimiting` or `remote`. */
   type: string;
   /** const: 1 = sample all, else none; probabilistic: rate in [0, 1]; ratelimiting: traces per second; remote: initial probabilistic rate. */
   param: number;
-  /** remote: `host:port` of the sampling server (jaeger-agent's 5778). */
-  hostPort?: string;
-  host?: string;
-  port?: number;
-  /** remote: path of the sampling endpoint, default `/sampling`. */
-  samplingPath?: string;
-  /** remote: polling interval in ms, default 60000. */
-  refreshIntervalMs?: number;
 }
 
 /** jaeger-client's `config.reporter`; see docs/migrating-from-jaeger-client.md for what maps to what. */
@@ -113,9 +112,6 @@ export interface JaegerOptions {
    */
   httpHeadersPropagator?: TextMapPropagator;
 }
-
-/** An environment to read JAEGER_* variables from; `process.env` by default. */
-export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** Deprecated jaeger-client variables and the ones that replace them (src/configuration_env.js). */
 export const DEPRECATED_ENV: Readonly<Record<string, string>> = {

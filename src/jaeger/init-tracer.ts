@@ -12,9 +12,11 @@ import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, otlpPro
 import type { OtlpExporterConfig } from '../sdk/exporter-from-env';
 import { flushOnExit } from '../sdk/exit-flush';
 import { reportOutages } from '../sdk/outage-reporting-exporter';
-import { DisabledTracerProvider, SDK_DISABLED_VARIABLE, isSdkDisabled } from '../sdk/sdk-disabled';
+import { SDK_DISABLED_VARIABLE, isSdkDisabled } from '../env';
+import type { Environment } from '../env';
+import { DisabledTracerProvider } from '../sdk/sdk-disabled';
 import { DEPRECATED_ENV, mergeEnv } from './configuration';
-import type { Environment, JaegerConfig, JaegerOptions, JaegerReporterConfig } from './configuration';
+import type { JaegerConfig, JaegerOptions, JaegerReporterConfig } from './configuration';
 import { JaegerPropagator } from './jaeger-propagator';
 import { useJaegerLogger } from './logger-bridge';
 import { JaegerTracer } from './jaeger-tracer';

@@ -2,7 +2,6 @@ import { TraceFlags, createTraceState, isSpanContextValid, trace } from '@opente
 import type { Attributes, AttributeValue, Context, Link, SpanContext, SpanKind, TraceState } from '@opentelemetry/api';
 import { SamplingDecision } from '../otel-sdk/types';
 import type { Sampler, SamplingResult } from '../otel-sdk/types';
-import { describeValue } from '../attributes';
 import {
   JAEGER_DEBUG_ID_HEADER,
   JAEGER_DEBUG_ID_KEY,
@@ -11,6 +10,7 @@ import {
   SAMPLER_TYPE_TAG_KEY,
   SAMPLING_PRIORITY_TAG_KEY,
 } from './constants';
+import { requireInRange } from './number-range';
 import { RateLimiter } from './rate-limiting-sampler';
 
 /**
@@ -78,10 +78,13 @@ export class JaegerSampler implements Sampler {
 
   /** @throws RangeError, at set-up time, when `maxDebugIdsPerSecond` is negative or NaN. */
   constructor(options: JaegerSamplerOptions) {
-    const max = options.maxDebugIdsPerSecond ?? DEFAULT_MAX_DEBUG_IDS_PER_SECOND;
-    if (typeof max !== 'number' || !(max >= 0)) {
-      throw new RangeError(`maxDebugIdsPerSecond must be a number >= 0 or Infinity, got ${describeValue(max)}`);
-    }
+    const max = requireInRange(
+      'maxDebugIdsPerSecond',
+      options.maxDebugIdsPerSecond ?? DEFAULT_MAX_DEBUG_IDS_PER_SECOND,
+      0,
+      Infinity,
+      'a number >= 0 or Infinity',
+    );
     this._root = options.root;
     this._description = options.description;
     this._maxDebugIdsPerSecond = max;

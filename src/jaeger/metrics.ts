@@ -3,7 +3,7 @@ import type { Attributes, Context, Link, Meter, UpDownCounter } from '@opentelem
 import { describeValue } from '../attributes';
 import { describeError } from '../logger';
 import { VERSION } from '../version';
-import { ExportResultCode } from '../otel-sdk/types';
+import { ExportResultCode, SamplingDecision } from '../otel-sdk/types';
 import type { ExportResult, ReadableSpan, Sampler, SamplingResult, SpanExporter } from '../otel-sdk/types';
 import type { FinishedSpanLike } from './reporters';
 import { warnOnce } from './warn-once';
@@ -195,7 +195,7 @@ export class MetricsSampler implements Sampler {
 
   shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
     const result = this._sampler.shouldSample(context, traceId, spanName, spanKind, attributes, links);
-    const sampled = result.decision === 2;
+    const sampled = result.decision === SamplingDecision.RECORD_AND_SAMPLED;
     const m = this._metrics;
     increment(sampled ? m.spansStartedSampled : m.spansStartedNotSampled);
     const parent = trace.getSpanContext(context);
@@ -266,27 +266,27 @@ const NOOP_COUNTER: Counter = { increment() {} };
 const NOOP_GAUGE: Gauge = { update() {} };
 
 function safeCounter(factory: MetricsFactory, name: string, tags?: Record<string, string>): Counter {
-  try {
-    const counter = factory.createCounter(name, tags);
-    if (typeof counter?.increment === 'function') return counter;
-  } catch (error) {
-    warnOnce('the metrics factory failed to make a counter; it records nothing', describeError(error));
-    return NOOP_COUNTER;
-  }
-  warnOnce('the metrics factory returned a counter without increment(); it records nothing');
-  return NOOP_COUNTER;
+  return safeInstrument('counter', 'increment', NOOP_COUNTER, () => factory.createCounter(name, tags));
 }
 
 function safeGauge(factory: MetricsFactory, name: string): Gauge {
+  return safeInstrument('gauge', 'update', NOOP_GAUGE, () => factory.createGauge(name, {}));
+}
+
+/**
+ * What `create` makes with the application's factory when it has the method `method`; else
+ * (it threw, or returned something without the method) `noop`, with one `diag` warning.
+ */
+function safeInstrument<T extends Counter | Gauge>(kind: string, method: keyof T & string, noop: T, create: () => T): T {
   try {
-    const gauge = factory.createGauge(name, {});
-    if (typeof gauge?.update === 'function') return gauge;
+    const instrument: unknown = create();
+    if (typeof (instrument as Partial<Record<string, unknown>> | undefined)?.[method] === 'function') return instrument as T;
   } catch (error) {
-    warnOnce('the metrics factory failed to make a gauge; it records nothing', describeError(error));
-    return NOOP_GAUGE;
+    warnOnce(`the metrics factory failed to make a ${kind}; it records nothing`, describeError(error));
+    return noop;
   }
-  warnOnce('the metrics factory returned a gauge without update(); it records nothing');
-  return NOOP_GAUGE;
+  warnOnce(`the metrics factory returned a ${kind} without ${method}(); it records nothing`);
+  return noop;
 }
 
 /** An application counter that throws must not break span start or export. */

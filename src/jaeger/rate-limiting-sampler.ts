@@ -1,9 +1,9 @@
 import { SamplingDecision } from '../otel-sdk/types';
 import type { Sampler, SamplingResult } from '../otel-sdk/types';
-import { describeValue } from '../attributes';
 // A monotonic clock: jaeger-client reads the wall clock, which can step back and then withholds
 // credit until it has caught up again.
 import { monotonicNow } from '../time';
+import { requireNonNegative } from './number-range';
 
 /**
  * A leaky-bucket credit counter, jaeger-client's `src/rate_limiter.js`: the balance grows by
@@ -88,11 +88,4 @@ export class RateLimitingSampler implements Sampler {
   toString(): string {
     return `RateLimitingSampler(maxTracesPerSecond=${this.maxTracesPerSecond})`;
   }
-}
-
-function requireNonNegative(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${name} must be a finite number >= 0, got ${describeValue(value)}`);
-  }
-  return value;
 }

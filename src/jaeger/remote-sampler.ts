@@ -8,6 +8,7 @@ import { describeError, logger } from '../logger';
 import { MAX_TIMER_DELAY_MS } from '../time';
 import { SAMPLER_PARAM_TAG_KEY, SAMPLER_TYPE_TAG_KEY } from './constants';
 import type { JaegerSamplerDescription } from './jaeger-sampler';
+import { isInRange, requireInRange } from './number-range';
 import { RateLimitingSampler } from './rate-limiting-sampler';
 
 /** Options of {@link JaegerRemoteSampler}; the defaults are jaeger-client's. */
@@ -40,6 +41,12 @@ export interface JaegerRemoteSamplerOptions {
    */
   requestTimeoutMs?: number;
 }
+
+/**
+ * Where the sampling endpoint is, as every remote sampler setting names it (`config.sampler`,
+ * `RemoteSampler`'s options): the fields of {@link JaegerRemoteSamplerOptions}, documented there.
+ */
+export type SamplingEndpoint = Pick<JaegerRemoteSamplerOptions, 'hostPort' | 'host' | 'port' | 'samplingPath'>;
 
 const DEFAULT_HOST = '0.0.0.0';
 const DEFAULT_PORT = 5778;
@@ -116,16 +123,13 @@ export class JaegerRemoteSampler implements Sampler {
     }
     this._serviceName = options.serviceName;
     [this._host, this._port] = options.hostPort !== undefined ? parseHostPort(options.hostPort) : [options.host || DEFAULT_HOST, options.port ?? DEFAULT_PORT];
-    if (!Number.isInteger(this._port) || this._port < 1 || this._port > 65535) {
+    if (!Number.isInteger(this._port) || !isInRange(this._port, 1, 65535)) {
       throw new RangeError(`port must be an integer 1..65535, got ${describeValue(this._port)}`);
     }
     this._path = `${escapePath(String(options.samplingPath || DEFAULT_SAMPLING_PATH))}?service=${encodeURIComponent(wellFormed(this._serviceName))}`;
     this._refreshIntervalMs = requireDelay('refreshIntervalMs', options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS, 0);
     this._requestTimeoutMs = requireDelay('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, 1);
-    const initialRate = options.initialSamplingRate ?? DEFAULT_INITIAL_SAMPLING_RATE;
-    if (typeof initialRate !== 'number' || !(initialRate >= 0 && initialRate <= 1)) {
-      throw new RangeError(`initialSamplingRate must be a number between 0 and 1, got ${describeValue(initialRate)}`);
-    }
+    const initialRate = requireInRange('initialSamplingRate', options.initialSamplingRate ?? DEFAULT_INITIAL_SAMPLING_RATE, 0, 1, 'a number between 0 and 1');
     this._strategy = probabilistic(initialRate, '');
     if (this._refreshIntervalMs > 0) this._schedule(0);
   }
@@ -349,24 +353,25 @@ function guaranteedThroughput(samplingRate: number, lowerBound: number): Decide 
   };
 }
 
+/** A probability (0..1) of the strategy; absent is 0, as in proto3 JSON. */
 function rate(value: unknown, name: string): number {
-  const number = value ?? 0;
-  if (typeof number !== 'number' || !(number >= 0 && number <= 1)) throw new Error(`${name} must be a number between 0 and 1, got ${JSON.stringify(value)}`);
-  return number;
+  return strategyNumber(value, name, 1, 'a number between 0 and 1');
 }
 
+/** A count per second of the strategy; absent is 0, as in proto3 JSON. */
 function perSecond(value: unknown, name: string): number {
+  return strategyNumber(value, name, Number.MAX_VALUE, 'a finite number >= 0');
+}
+
+/** A number of the strategy from 0 to `max`; else the strategy is malformed (the caller reports it). */
+function strategyNumber(value: unknown, name: string, max: number, expected: string): number {
   const number = value ?? 0;
-  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0)
-    throw new Error(`${name} must be a finite number >= 0, got ${JSON.stringify(value)}`);
+  if (!isInRange(number, 0, max)) throw new Error(`${name} must be ${expected}, got ${JSON.stringify(value)}`);
   return number;
 }
 
 function requireDelay(name: string, value: number, min: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_DELAY_MS) {
-    throw new RangeError(`${name} must be a number of milliseconds from ${min} to ${MAX_TIMER_DELAY_MS}, got ${describeValue(value)}`);
-  }
-  return value;
+  return requireInRange(name, value, min, MAX_TIMER_DELAY_MS, `a number of milliseconds from ${min} to ${MAX_TIMER_DELAY_MS}`);
 }
 
 /** `host:port`, `http://host:port` or `[::1]:port`; a missing port is the default one. */

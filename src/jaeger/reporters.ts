@@ -1,7 +1,8 @@
 import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
-import type { Attributes, AttributeValue, Context, HrTime, SpanContext } from '@opentelemetry/api';
+import type { Attributes, AttributeValue, Context, HrTime } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 import { describeError, logger } from '../logger';
+import type { ReadableSpan } from '../otel-sdk/types';
 import type { JaegerLogger } from './configuration';
 import { JaegerSpanContext } from './jaeger-span-context';
 import { warnOnce } from './warn-once';
@@ -19,23 +20,15 @@ export interface ReportedLog {
 }
 
 /**
- * A finished OpenTelemetry span as the SDK hands it to span processors (the SDK's
- * `ReadableSpan`), structurally, so that this module loads with only `@opentelemetry/api`.
- * `parentSpanContext` is the SDK 2.x field, `parentSpanId` the 1.x one.
+ * A finished OpenTelemetry span as the SDK hands it to span processors: the fields of the
+ * package's one finished-span shape (a structural SDK `ReadableSpan`, so that this module loads
+ * with only `@opentelemetry/api`) that a `ReportedSpan` is made from. `parentSpanContext` is the
+ * SDK 2.x and 3.x field, `parentSpanId` the 1.x one.
  */
-export interface FinishedSpanLike {
-  readonly name: string;
-  readonly kind: SpanKind;
-  spanContext(): SpanContext;
-  readonly parentSpanContext?: SpanContext;
-  readonly parentSpanId?: string;
-  readonly startTime: HrTime;
-  readonly duration: HrTime;
-  readonly attributes: Attributes;
-  readonly events: ReadonlyArray<{ name: string; attributes?: Attributes; time: HrTime }>;
-  readonly status: { code: SpanStatusCode };
-  readonly resource?: { attributes: Attributes };
-}
+export type FinishedSpanLike = Pick<
+  ReadableSpan,
+  'name' | 'kind' | 'spanContext' | 'parentSpanContext' | 'parentSpanId' | 'startTime' | 'duration' | 'attributes' | 'events' | 'status' | 'resource'
+>;
 
 /**
  * A finished span in jaeger-client 3.19's shape (src/span.js), as a jaeger-client reporter
@@ -54,7 +47,12 @@ export class ReportedSpan extends opentracing.Span {
   readonly operationName: string;
   /** `service.name` of the tracer's resource, `''` when it has none. */
   readonly serviceName: string;
+  /**
+   * The span's tags, `span.kind` and `error` included (jaeger-client's field, public here as
+   * there: its reporters and tests read it).
+   */
   readonly _tags: ReportedTag[];
+  /** The span's logs, oldest first (jaeger-client's field, public as there). */
   readonly _logs: ReportedLog[];
   /** Start, in milliseconds since the epoch. */
   readonly _startTime: number;
@@ -81,6 +79,7 @@ export class ReportedSpan extends opentracing.Span {
     return this._spanContext;
   }
 
+  /** @internal OpenTracing's hook, declared by `opentracing`'s `Span`. */
   protected override _context(): JaegerSpanContext {
     return this._spanContext;
   }

@@ -5,8 +5,10 @@ import { describeValue } from '../attributes';
 import { describeError, logger } from '../logger';
 import { JAEGER_FIREHOSE_TRACE_STATE_KEY, SAMPLER_PARAM_TAG_KEY, SAMPLER_TYPE_TAG_KEY } from './constants';
 import { closeWithCallback } from './reporters';
+import { isInRange } from './number-range';
 import { RateLimiter } from './rate-limiting-sampler';
 import { JaegerRemoteSampler } from './remote-sampler';
+import type { SamplingEndpoint } from './remote-sampler';
 import type { JaegerLogger } from './configuration';
 import { warnOnce } from './warn-once';
 import { SamplingDecision } from '../otel-sdk/types';
@@ -132,7 +134,7 @@ export class ProbabilisticSampler extends JaegerClientSampler {
    * of 0..1 is reported through `diag` and leaves the rate as it is.
    */
   update(samplingRate: number): boolean {
-    if (typeof samplingRate !== 'number' || !(samplingRate >= 0 && samplingRate <= 1)) {
+    if (!isInRange(samplingRate, 0, 1)) {
       logger.warn(`ProbabilisticSampler.update: ${describeValue(samplingRate)} is not a rate between 0 and 1; ignored`);
       return false;
     }
@@ -233,8 +235,12 @@ export class RateLimitingSampler extends JaegerClientSampler {
   }
 }
 
-/** jaeger-client's `RemoteSampler` options (`src/samplers/remote_sampler.js`). */
-export interface RemoteSamplerOptions {
+/**
+ * jaeger-client's `RemoteSampler` options (`src/samplers/remote_sampler.js`). The endpoint
+ * (`hostPort`, which wins over `host` and `port`; `samplingPath`, default `/sampling`) is
+ * `JaegerRemoteSamplerOptions`' fields; as in jaeger-client, an empty or zero value counts as unset.
+ */
+export interface RemoteSamplerOptions extends SamplingEndpoint {
   /** The initial sampler: a `ProbabilisticSampler` gives the initial rate (default 0.001). */
   sampler?: unknown;
   /** Receives the sampler's warnings, as `initTracer`'s logger does; optional. */
@@ -245,12 +251,6 @@ export interface RemoteSamplerOptions {
   refreshInterval?: number;
   /** Most operations with their own sampler: accepted, 2000 is used (jaeger-client's default). */
   maxOperations?: number;
-  /** `host:port` of the agent's sampling endpoint; wins over `host`/`port`. */
-  hostPort?: string;
-  host?: string;
-  port?: number;
-  /** Path of the sampling endpoint, default `/sampling`. */
-  samplingPath?: string;
   /** Called after each strategy update: accepted, never called (see the migration guide). */
   onSamplerUpdate?: unknown;
 }
@@ -323,11 +323,6 @@ export class RemoteSampler implements Sampler, LegacySampler {
       () => safeCall(callback),
       () => safeCall(callback),
     );
-  }
-
-  /** @internal for `close()` of a tracer that owns this sampler. */
-  _close(): Promise<void> {
-    return this._remote.close();
   }
 }
 

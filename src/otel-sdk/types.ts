@@ -35,22 +35,37 @@ export interface Sampler {
   toString(): string;
 }
 
+/** The part of an SDK `TimedEvent` (a span's event) this package reads; `time` is an `HrTime`. */
+export interface TimedEvent {
+  readonly name: string;
+  readonly time: HrTime;
+  readonly attributes?: Attributes;
+}
+
 /**
- * The part of an SDK `ReadableSpan` (both lines) this package reads. Times are `HrTime`
- * (`[seconds, nanoseconds]`) since the epoch; `duration` since `startTime`.
+ * A finished span: the part of an SDK `ReadableSpan` this package reads, the one shape of every
+ * exporter, span processor and reporter here (`TraceTreeSpan`, `FinishedSpanLike`). SDK 1.x
+ * spans fit it too: they name the parent `parentSpanId`, 2.x and 3.x `parentSpanContext`;
+ * whichever is present is used. Times are `HrTime` (`[seconds, nanoseconds]`) since the epoch;
+ * `duration` since `startTime`.
  */
 export interface ReadableSpan {
   readonly name: string;
   readonly kind: SpanKind;
   spanContext(): SpanContext;
+  /** SDK 2.x and 3.x: the parent's context, absent for a root span. */
   readonly parentSpanContext?: SpanContext;
+  /** SDK 1.x: the parent's span id (16 hex digits), absent for a root span. */
+  readonly parentSpanId?: string;
   readonly startTime: HrTime;
   readonly endTime: HrTime;
   readonly duration: HrTime;
   readonly status: SpanStatus;
   readonly attributes: Attributes;
-  readonly links: Link[];
-  readonly events: Array<{ readonly name: string; readonly time: HrTime; readonly attributes?: Attributes }>;
+  readonly links: readonly Link[];
+  readonly events: readonly TimedEvent[];
+  /** The tracer provider's resource (`service.name`, ...). */
+  readonly resource?: { readonly attributes: Attributes };
 }
 
 /**

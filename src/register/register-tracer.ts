@@ -19,16 +19,19 @@ export class RegisterTracer extends TracerShim {
     this._beforeFirstUse = beforeFirstUse;
   }
 
+  /** @internal OpenTracing's hook, declared by `opentracing`'s `Tracer`. */
   protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
     this._firstUse();
     return super._startSpan(name, fields);
   }
 
+  /** @internal OpenTracing's hook, declared by `opentracing`'s `Tracer`. */
   protected override _inject(spanContext: opentracing.SpanContext, format: string, carrier: unknown): void {
     this._firstUse();
     super._inject(spanContext, format, carrier);
   }
 
+  /** @internal OpenTracing's hook, declared by `opentracing`'s `Tracer`. */
   protected override _extract(format: string, carrier: unknown): SpanContextShim | null {
     this._firstUse();
     return super._extract(format, carrier);

@@ -3,7 +3,7 @@ import type { TracerProvider } from '@opentelemetry/api';
 import { describeError, logger } from '../logger';
 import { contextAsyncHooks, core } from '../otel-sdk/packages';
 import type * as CreateTracerProvider from '../sdk/create-tracer-provider';
-import type { Environment } from '../sdk/exporter-from-env';
+import type { Environment } from '../env';
 
 /** What a provider may offer for flushing: the SDK providers have both. */
 export interface FlushableTracerProvider extends TracerProvider {

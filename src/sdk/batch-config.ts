@@ -2,7 +2,7 @@ import { describeValue } from '../attributes';
 import { describeError, logger } from '../logger';
 import type { BufferConfig } from '../otel-sdk/types';
 import { MAX_TIMER_DELAY_MS } from '../time';
-import type { Environment } from './exporter-from-env';
+import type { Environment } from '../env';
 
 /**
  * One setting of the batch span processor: its `BufferConfig` field, its `OTEL_BSP_*` variable,

@@ -12,8 +12,9 @@ import { flushOnExit } from './exit-flush';
 import { reportOutages } from './outage-reporting-exporter';
 import { batchConfig } from './batch-config';
 import { createOtlpTraceExporter, createTracesExporter, hasOtlpEndpoint, tracesExporterNames } from './exporter-from-env';
-import type { Environment } from './exporter-from-env';
-import { DisabledTracerProvider, SDK_DISABLED_VARIABLE, isSdkDisabled } from './sdk-disabled';
+import { SDK_DISABLED_VARIABLE, isSdkDisabled } from '../env';
+import type { Environment } from '../env';
+import { DisabledTracerProvider } from './sdk-disabled';
 import { samplerFromEnv, spanLimitsFromEnv } from './sampling-from-env';
 import { TraceTreeExporter } from './trace-tree-exporter';
 

@@ -9,8 +9,6 @@ import type { SpanExporter } from '../otel-sdk/types';
 
 export type { OtlpExporterConfig } from '../otel-sdk/packages';
 
-export type { Environment } from '../env';
-
 /** The `OTEL_TRACES_EXPORTER` values this package builds an exporter for. */
 export type TracesExporterName = 'otlp' | 'console' | 'none';
 

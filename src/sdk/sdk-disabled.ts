@@ -1,25 +1,6 @@
 import { ProxyTracerProvider } from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
-import { logger } from '../logger';
 import type { SdkTracerProvider } from '../otel-sdk/types';
-import type { Environment } from './exporter-from-env';
-
-/** The variable that disables the SDK for every signal (OpenTelemetry spec, "General SDK Configuration"). */
-export const SDK_DISABLED_VARIABLE = 'OTEL_SDK_DISABLED';
-
-/**
- * Whether `OTEL_SDK_DISABLED` is `true` in `env` (case-insensitive, surrounding blanks ignored).
- * Unset, blank and `false` leave the SDK enabled; any other value too, with a `diag` warning,
- * as `getBooleanFromEnv` in `@opentelemetry/core` reads it. Written here because that one reads
- * `process.env` only, and `createTracerProvider` takes the environment as an option.
- */
-export function isSdkDisabled(env: Environment): boolean {
-  const raw = env[SDK_DISABLED_VARIABLE]?.trim().toLowerCase();
-  if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
-  logger.warn(`${SDK_DISABLED_VARIABLE}: unknown value ${JSON.stringify(raw)}, expected 'true' or 'false'; the SDK stays enabled`);
-  return false;
-}
 
 /**
  * A tracer provider for `OTEL_SDK_DISABLED=true`, with an SDK provider's methods (`shutdown()`

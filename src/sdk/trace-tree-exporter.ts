@@ -1,8 +1,9 @@
-import { diag, isValidSpanId, isValidTraceId, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { Attributes, HrTime, Link, SpanContext, SpanStatus } from '@opentelemetry/api';
+import { isValidSpanId, isValidTraceId, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { Attributes, HrTime, SpanContext, SpanStatus } from '@opentelemetry/api';
 import { ExportResultCode } from '../otel-sdk/types';
-import type { ExportResult, SpanExporter } from '../otel-sdk/types';
+import type { ExportResult, ReadableSpan, SpanExporter, TimedEvent } from '../otel-sdk/types';
 import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_TYPE, EXCEPTION_EVENT_NAME, LINK_REF_TYPE_ATTRIBUTE } from '../constants';
+import { logger } from '../logger';
 import { MAX_TIMER_DELAY_MS } from '../time';
 import type { BaggageSpanProcessor } from './baggage-span-processor';
 
@@ -12,35 +13,15 @@ const DEFAULT_MAX_WAIT_MS = 30_000;
 const { SUCCESS, FAILED } = ExportResultCode;
 
 /**
- * The part of an SDK `ReadableSpan` that `TraceTreeExporter` reads. It is a structural type,
- * not the SDK's, so that spans of both SDK lines type-check and work: 2.x names the parent
- * `parentSpanContext`, 1.x names it `parentSpanId`; whichever is present is used.
- * Times are OpenTelemetry `HrTime`: `[seconds, nanoseconds]` since the Unix epoch (`duration`:
- * since `startTime`).
+ * A finished span as `TraceTreeExporter` reads it: the package's one finished-span shape, a
+ * structural SDK `ReadableSpan` that spans of every SDK line fit (1.x `parentSpanId`, 2.x and
+ * 3.x `parentSpanContext`). Times are OpenTelemetry `HrTime`: `[seconds, nanoseconds]` since
+ * the Unix epoch (`duration`: since `startTime`).
  */
-export interface TraceTreeSpan {
-  readonly name: string;
-  readonly kind: SpanKind;
-  spanContext(): SpanContext;
-  /** SDK 2.x: the parent's context, absent for a root span. */
-  readonly parentSpanContext?: SpanContext;
-  /** SDK 1.x: the parent's span id (16 hex digits), absent for a root span. */
-  readonly parentSpanId?: string;
-  readonly startTime: HrTime;
-  readonly endTime: HrTime;
-  readonly duration: HrTime;
-  readonly status: SpanStatus;
-  readonly attributes: Attributes;
-  readonly links: readonly Link[];
-  readonly events: readonly TraceTreeEvent[];
-}
+export type TraceTreeSpan = ReadableSpan;
 
-/** The part of an SDK `TimedEvent` that `TraceTreeExporter` reads; `time` is an `HrTime`. */
-export interface TraceTreeEvent {
-  readonly name: string;
-  readonly time: HrTime;
-  readonly attributes?: Attributes;
-}
+/** A span's event as `TraceTreeExporter` reads it (an SDK `TimedEvent`); `time` is an `HrTime`. */
+export type TraceTreeEvent = TimedEvent;
 
 /** Configuration of a `TraceTreeExporter`; every field is optional. */
 export interface TraceTreeExporterOptions {
@@ -163,7 +144,7 @@ export class TraceTreeExporter implements SpanExporter {
     for (const span of Array.isArray(spans) ? spans : []) {
       const entry = readEntry(span);
       if (entry === undefined) {
-        diag.warn('TraceTreeExporter: skipping a span without a valid span context');
+        logger.warn('TraceTreeExporter: skipping a span without a valid span context');
         continue;
       }
       const { traceId } = entry;
@@ -197,7 +178,7 @@ export class TraceTreeExporter implements SpanExporter {
    */
   forceFlush(): Promise<void> {
     const result = this._emit(this._drawAllWaiting());
-    if (result.error !== undefined) diag.error('TraceTreeExporter: write failed', result.error);
+    if (result.error !== undefined) logger.error('TraceTreeExporter: write failed', result.error);
     return Promise.resolve();
   }
 
@@ -229,7 +210,7 @@ export class TraceTreeExporter implements SpanExporter {
       text += this._drawWaiting(traceId, true);
     }
     const result = this._emit(text);
-    if (result.error !== undefined) diag.error('TraceTreeExporter: write failed', result.error);
+    if (result.error !== undefined) logger.error('TraceTreeExporter: write failed', result.error);
     this._schedule();
   }
 
@@ -275,7 +256,7 @@ export class TraceTreeExporter implements SpanExporter {
 function validPositive(value: number | undefined, name: string, fallback: number, integer: boolean): number {
   if (value === undefined) return fallback;
   if (typeof value === 'number' && value > 0 && value <= MAX_TIMER_DELAY_MS && (!integer || Number.isInteger(value))) return value;
-  diag.warn(`TraceTreeExporter: ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`);
+  logger.warn(`TraceTreeExporter: ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`);
   return fallback;
 }
 
@@ -344,7 +325,7 @@ function drawTrace(heading: string, entries: readonly Entry[], baggage: Pick<Bag
     for (const entry of entries) drawLevel([entry], '');
     return lines.join('\n') + '\n';
   } catch (error) {
-    diag.warn('TraceTreeExporter: could not draw a trace', error);
+    logger.warn('TraceTreeExporter: could not draw a trace', error);
     return `${heading}\n    (could not draw ${entries.length} spans: ${String(error)})\n`;
   }
 }

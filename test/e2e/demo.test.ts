@@ -1,26 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-// The mock receiver ships no type declarations; these are the members the test uses.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { MockOtlpServer, normalizeTrace } = require('@elastic/mockotlpserver') as {
-  MockOtlpServer: new (options: object) => { start(): Promise<void>; close(): Promise<void>; httpUrl: URL };
-  normalizeTrace(request: unknown): { resourceSpans: Array<{ resource: { attributes: Record<string, unknown> }; scopeSpans: Array<{ spans: OtlpSpan[] }> }> };
-};
-
-/** A span as the OTLP receiver got it (normalized: hex ids, kind and status names). */
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: string;
-  status: { code: string; message?: string };
-  links?: Array<{ spanId: string; attributes?: Record<string, unknown> }>;
-  /** Nanoseconds since the epoch, as a decimal string. */
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  service: string;
-}
+import { startOtlpReceiver } from '../helpers/otlp-receiver';
+import type { OtlpReceiver, ReceivedSpan as OtlpSpan } from '../helpers/otlp-receiver';
 
 /**
  * Runs `npm run demo`'s program as a user would (it needs the build in dist/, which `npm test`
@@ -180,27 +161,14 @@ describe('npm run demo', () => {
 });
 
 describe('npm run demo with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
-  const received: OtlpSpan[] = [];
-  const contentTypes = new Set<string | undefined>();
-  let server: InstanceType<typeof MockOtlpServer>;
+  let server: OtlpReceiver;
+  let received: OtlpSpan[];
   let output: { code: number | null; stdout: string; stderr: string };
   const spansOf = (service: string, name: string) => received.filter((span) => span.service === service && span.name === name);
 
   beforeAll(async () => {
-    server = new MockOtlpServer({
-      services: ['http'],
-      httpHostname: '127.0.0.1',
-      httpPort: 0,
-      logLevel: 'warn',
-      // gRPC requests come without HTTP headers.
-      onRequest: (request: { headers?: Record<string, string | undefined> }) => request.headers && contentTypes.add(request.headers['content-type']),
-      onTrace: (request: unknown) => {
-        for (const { resource, scopeSpans } of normalizeTrace(request).resourceSpans) {
-          for (const scope of scopeSpans) for (const span of scope.spans) received.push({ ...span, service: String(resource.attributes['service.name']) });
-        }
-      },
-    });
-    await server.start();
+    server = await startOtlpReceiver();
+    received = server.spans;
     output = await runDemo({ OTEL_EXPORTER_OTLP_ENDPOINT: server.httpUrl.origin });
   }, 90_000);
 
@@ -217,7 +185,7 @@ describe('npm run demo with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
   it('should send the services, the jaeger-client app and the mixed app to the OTLP receiver', () => {
     expect([...new Set(received.map((span) => span.service))].sort()).toEqual(['inventory', 'mixed-otel', 'opentracing-otel-shim-demo', 'shop']);
     // http/protobuf from createTracerProvider, http/json from the jaeger entry point.
-    expect([...contentTypes].sort()).toEqual(['application/json', 'application/x-protobuf']);
+    expect([...new Set(server.requests.map((request) => request.contentType))].sort()).toEqual(['application/json', 'application/x-protobuf']);
   });
 
   it("should send the OpenTracing services' spans with kinds, parents and the error", () => {

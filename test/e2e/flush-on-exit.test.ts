@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { runNode } from '../helpers/child';
+import type { ChildRun } from '../helpers/child';
 
 // Issue 14, item 11: spans still in the batch queue reach the collector without close() or
 // shutdown(), when the program returns and on SIGTERM/SIGINT, and the process ends as it would
@@ -42,36 +43,13 @@ afterEach(async () => {
   await new Promise((done) => server.close(done));
 });
 
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /**
  * Runs `script` in a child process with OTLP/JSON aimed at the receiver. With `signal`, sends it
  * once the child printed `ready`.
  */
-function runNode(script: string, signal?: NodeJS.Signals): Promise<Exit> {
-  const env: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('OTEL_') && !key.startsWith('JAEGER_')) env[key] = value;
-  Object.assign(env, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
-  const child = spawn(process.execPath, ['-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    if (signal !== undefined && stdout.includes('ready')) {
-      child.kill(signal);
-      signal = undefined;
-    }
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((done, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, exitSignal) => done({ code, signal: exitSignal, stdout, stderr }));
-  });
+function runScript(script: string, signal?: NodeJS.Signals): Promise<ChildRun> {
+  const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
+  return runNode(['-e', script], env, signal === undefined ? {} : { signalWhen: { output: 'ready', signal } });
 }
 
 const JAEGER = `
@@ -90,7 +68,7 @@ describe.each([
   ['createTracerProvider', SDK],
 ])('%s without close()', (_name, setUp) => {
   it('should export the queued spans when the program returns, and exit 0', async () => {
-    const result = await runNode(`${setUp}
+    const result = await runScript(`${setUp}
       tracer.startSpan('returned').finish();
     `);
 
@@ -102,7 +80,7 @@ describe.each([
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'should export the queued spans on %s and still end by that signal when the application does not listen',
     async (signal) => {
-      const result = await runNode(
+      const result = await runScript(
         `${setUp}
       setInterval(() => undefined, 1000);
       tracer.startSpan('signalled').finish();
@@ -118,7 +96,7 @@ describe.each([
   );
 
   it("should export on SIGTERM and leave exiting to the application's own handler", async () => {
-    const result = await runNode(
+    const result = await runScript(
       `${setUp}
       const keepAlive = setInterval(() => undefined, 1000);
       process.on('SIGTERM', () => {
@@ -140,7 +118,7 @@ describe.each([
 
 describe('initTracer', () => {
   it("should export at jaeger-client's flush interval, 1000 ms, by default", async () => {
-    const result = await runNode(`${JAEGER}
+    const result = await runScript(`${JAEGER}
       tracer.startSpan('periodic').finish();
       // Exit without a flush 1.5 s later: only the periodic export can have sent the span.
       setTimeout(() => process.exit(0), 1500);

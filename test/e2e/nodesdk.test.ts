@@ -1,20 +1,7 @@
 import { join } from 'node:path';
 import { runNode } from '../helpers/child';
-// The mock receiver ships no type declarations; these are the members the test uses.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { MockOtlpServer, normalizeTrace } = require('@elastic/mockotlpserver') as {
-  MockOtlpServer: new (options: Record<string, unknown>) => { start(): Promise<void>; close(): Promise<void>; httpUrl: URL };
-  normalizeTrace(request: unknown): { resourceSpans: Array<{ scopeSpans: Array<{ scope: { name: string }; spans: ReceivedSpan[] }> }> };
-};
-
-interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: string;
-  attributes?: Record<string, unknown>;
-}
+import { startOtlpReceiver } from '../helpers/otlp-receiver';
+import type { OtlpReceiver, ReceivedSpan } from '../helpers/otlp-receiver';
 
 const APP = join(__dirname, 'fixtures/nodesdk/app.js');
 
@@ -25,22 +12,12 @@ const APP = join(__dirname, 'fixtures/nodesdk/app.js');
  * instrumented client call it makes. Runs on both SDK lines (npm test).
  */
 describe('NodeSDK with auto-instrumentations and OpenTracing code through the shim', () => {
-  const spans: Array<ReceivedSpan & { scope: string }> = [];
-  let server: InstanceType<typeof MockOtlpServer>;
+  let server: OtlpReceiver;
+  let spans: ReceivedSpan[];
 
   beforeAll(async () => {
-    server = new MockOtlpServer({
-      services: ['http'],
-      httpHostname: '127.0.0.1',
-      httpPort: 0,
-      logLevel: 'warn',
-      onTrace: (request: unknown) => {
-        for (const { scopeSpans } of normalizeTrace(request).resourceSpans) {
-          for (const { scope, spans: received } of scopeSpans) for (const span of received) spans.push({ ...span, scope: scope.name });
-        }
-      },
-    });
-    await server.start();
+    server = await startOtlpReceiver();
+    spans = server.spans;
   });
 
   afterAll(() => server.close());

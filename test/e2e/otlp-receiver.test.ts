@@ -1,42 +1,8 @@
 import { join } from 'node:path';
 import { runNode } from '../helpers/child';
-// The mock receiver ships no type declarations; these are the members the test uses.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { MockOtlpServer, normalizeTrace } = require('@elastic/mockotlpserver') as MockOtlpServerModule;
+import { startOtlpReceiver } from '../helpers/otlp-receiver';
+import type { OtlpReceiver, ReceivedSpan } from '../helpers/otlp-receiver';
 
-interface MockOtlpServerModule {
-  MockOtlpServer: new (options: {
-    services: Array<'http' | 'grpc'>;
-    httpHostname: string;
-    httpPort: number;
-    grpcHostname: string;
-    grpcPort: number;
-    logLevel: string;
-    onTrace: (request: unknown) => void;
-    onRequest: (request: { path: string; headers?: Record<string, string | undefined> }) => void;
-  }) => { start(): Promise<void>; close(): Promise<void>; httpUrl: URL; grpcUrl: URL };
-  /** Turns a received OTLP/protobuf or OTLP/JSON request into one JSON shape: hex ids, enum names, attribute maps. */
-  normalizeTrace(request: unknown): ExportRequest;
-}
-
-type AttributeMap = Record<string, unknown>;
-interface ExportRequest {
-  resourceSpans: Array<{ resource: { attributes: AttributeMap }; scopeSpans: Array<{ spans: ReceivedSpan[] }> }>;
-}
-/** A span as the receiver got it, after `normalizeTrace`; protobuf leaves empty lists out, JSON does not. */
-interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: string;
-  flags: number;
-  attributes?: AttributeMap;
-  events?: Array<{ name: string; attributes?: AttributeMap }>;
-  links?: Array<{ traceId: string; spanId: string; attributes?: AttributeMap }>;
-  status: { code: string; message?: string };
-  service: string;
-}
 /** What the fixture prints: ids as the OpenTracing API reported them, and the baggage the server read. */
 interface FixtureReport {
   ids: Record<string, { traceId: string; spanId: string }>;
@@ -56,31 +22,11 @@ const JAEGER_APP = join(__dirname, 'fixtures/otlp/jaeger-app.js');
  * assertions read its parsed requests.
  */
 describe('OpenTracing traffic through createTracerProvider to a real OTLP receiver', () => {
-  const requests: Array<{ path: string; contentType: string | undefined }> = [];
-  const spans: ReceivedSpan[] = [];
-  const resources: AttributeMap[] = [];
-  let server: InstanceType<MockOtlpServerModule['MockOtlpServer']>;
+  let server: OtlpReceiver;
 
   beforeAll(async () => {
     // One receiver for the file: it listens through process-wide diagnostics channels.
-    server = new MockOtlpServer({
-      services: ['http', 'grpc'],
-      httpHostname: '127.0.0.1',
-      httpPort: 0,
-      grpcHostname: '127.0.0.1',
-      grpcPort: 0,
-      logLevel: 'warn',
-      // gRPC requests come without HTTP headers; only OTLP/HTTP requests are recorded.
-      onRequest: (request) => request.headers && requests.push({ path: request.path, contentType: request.headers['content-type'] }),
-      onTrace: (request) => {
-        for (const { resource, scopeSpans } of normalizeTrace(request).resourceSpans) {
-          resources.push(resource.attributes);
-          const service = String(resource.attributes['service.name']);
-          for (const scope of scopeSpans) for (const span of scope.spans) spans.push({ ...span, service });
-        }
-      },
-    });
-    await server.start();
+    server = await startOtlpReceiver({ grpc: true });
   });
 
   afterAll(async () => {
@@ -103,23 +49,23 @@ describe('OpenTracing traffic through createTracerProvider to a real OTLP receiv
     };
 
     beforeAll(async () => {
-      const firstRequest = requests.length;
+      const firstRequest = server.requests.length;
       const child = await runNode([FIXTURE], {
-        OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? `http://${server.grpcUrl.host}` : server.httpUrl.origin,
+        OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? `http://${server.grpcUrl!.host}` : server.httpUrl.origin,
         OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
         OTEL_SERVICE_NAME: service,
         OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e,service.name=overridden',
       });
       expect(child).toMatchObject({ code: 0, stderr: '' });
       report = JSON.parse(child.stdout) as FixtureReport;
-      received = spans.filter((candidate) => candidate.service === service);
-      expect(requests.slice(firstRequest).map((request) => [request.path, request.contentType])).toEqual(
+      received = server.spans.filter((candidate) => candidate.service === service);
+      expect(server.requests.slice(firstRequest).map((request) => [request.path, request.contentType])).toEqual(
         contentType === undefined ? [] : [['/v1/traces', contentType]],
       );
     });
 
     it('should send the resource with service.name from OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES merged in', () => {
-      expect(resources.filter((attributes) => attributes['service.name'] === service)).toEqual([
+      expect(server.resources.filter((attributes) => attributes['service.name'] === service)).toEqual([
         expect.objectContaining({ 'service.name': service, 'deployment.environment.name': 'e2e', 'telemetry.sdk.language': 'nodejs' }),
       ]);
     });
@@ -199,15 +145,15 @@ describe('OpenTracing traffic through createTracerProvider to a real OTLP receiv
   ])('initTracer with a typical jaeger-client config, over %s', (protocol, contentType) => {
     it('should send the jaeger-client app as one trace, with its service name, tags and log', async () => {
       const service = `jaeger-app-${protocol.replace('/', '-')}`;
-      const firstRequest = requests.length;
+      const firstRequest = server.requests.length;
       const child = await runNode([JAEGER_APP], {
-        OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? `http://${server.grpcUrl.host}` : server.httpUrl.origin,
+        OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? `http://${server.grpcUrl!.host}` : server.httpUrl.origin,
         OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
         APP_SERVICE_NAME: service,
       });
       expect(child).toMatchObject({ code: 0, stderr: '' });
       const ids = JSON.parse(child.stdout) as { traceId: string; parent: string; child: string };
-      const received = spans.filter((candidate) => candidate.service === service);
+      const received = server.spans.filter((candidate) => candidate.service === service);
 
       expect(
         received.map(({ name, traceId, spanId, parentSpanId, kind }) => ({ name, traceId, spanId, parentSpanId: parentSpanId || undefined, kind })),
@@ -225,8 +171,8 @@ describe('OpenTracing traffic through createTracerProvider to a real OTLP receiv
       expect(Object.keys(received[0].attributes ?? {})).toEqual(['cart.items']);
       expect(Number(received[0].attributes?.['cart.items'])).toBe(3);
       expect(received[0].events).toEqual([expect.objectContaining({ name: 'cache.miss' })]);
-      expect(resources.filter((attributes) => attributes['service.name'] === service)).toEqual([expect.objectContaining({ 'app.version': '1.2.3' })]);
-      expect(requests.slice(firstRequest).map((request) => [request.path, request.contentType])).toEqual(
+      expect(server.resources.filter((attributes) => attributes['service.name'] === service)).toEqual([expect.objectContaining({ 'app.version': '1.2.3' })]);
+      expect(server.requests.slice(firstRequest).map((request) => [request.path, request.contentType])).toEqual(
         contentType === undefined ? [] : [['/v1/traces', contentType]],
       );
     });

@@ -1,31 +1,8 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
-// The mock receiver ships no type declarations; these are the members the test uses.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { MockOtlpServer, normalizeTrace } = require('@elastic/mockotlpserver') as MockOtlpServerModule;
-
-interface MockOtlpServerModule {
-  MockOtlpServer: new (options: { services: Array<'http'>; httpHostname: string; httpPort: number; logLevel: string; onTrace: (request: unknown) => void }) => {
-    start(): Promise<void>;
-    close(): Promise<void>;
-    httpUrl: URL;
-  };
-  normalizeTrace(request: unknown): {
-    resourceSpans: Array<{ resource: { attributes: Record<string, unknown> }; scopeSpans: Array<{ scope: { name: string }; spans: ReceivedSpan[] }> }>;
-  };
-}
-
-/** A span as the receiver got it, after `normalizeTrace`, with its resource's service and its scope. */
-interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: string;
-  service: string;
-  scope: string;
-}
+import { startOtlpReceiver } from '../helpers/otlp-receiver';
+import type { OtlpReceiver, ReceivedSpan } from '../helpers/otlp-receiver';
 
 const ROOT = resolve(__dirname, '../..');
 const FIXTURES = join(__dirname, 'fixtures/register');
@@ -47,24 +24,10 @@ const CASE_TIMEOUT_MS = 120_000;
  * process has exited, one trace per request, and the exit must be the application's own.
  */
 describe('register: unmodified OpenTracing applications on OpenTelemetry', () => {
-  const spans: ReceivedSpan[] = [];
-  let server: InstanceType<MockOtlpServerModule['MockOtlpServer']>;
+  let server: OtlpReceiver;
 
   beforeAll(async () => {
-    server = new MockOtlpServer({
-      services: ['http'],
-      httpHostname: '127.0.0.1',
-      httpPort: 0,
-      logLevel: 'warn',
-      onTrace: (received) => {
-        for (const { resource, scopeSpans } of normalizeTrace(received).resourceSpans) {
-          for (const { scope, spans: scoped } of scopeSpans) {
-            for (const span of scoped) spans.push({ ...span, service: String(resource.attributes['service.name']), scope: scope.name });
-          }
-        }
-      },
-    });
-    await server.start();
+    server = await startOtlpReceiver();
   });
 
   afterAll(async () => {
@@ -104,7 +67,7 @@ describe('register: unmodified OpenTracing applications on OpenTelemetry', () =>
         OTEL_METRICS_EXPORTER: 'none',
         OTEL_LOGS_EXPORTER: 'none',
       });
-      received = await receivedFor(spans, service, 3);
+      received = await receivedFor(server.spans, service, 3);
       traces = new Map();
       for (const span of received) traces.set(span.traceId, [...(traces.get(span.traceId) ?? []), span]);
     }, CASE_TIMEOUT_MS);

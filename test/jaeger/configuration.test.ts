@@ -1,5 +1,6 @@
 import { DEPRECATED_ENV, mergeEnv, tagsFromEnv } from '../../src/jaeger/configuration';
-import type { Environment, JaegerConfig, JaegerOptions } from '../../src/jaeger/configuration';
+import type { Environment } from '../../src/env';
+import type { JaegerConfig, JaegerOptions } from '../../src/jaeger/configuration';
 
 // jaeger-client's own env reader (src/configuration_env.js), the authority on what each variable
 // means. Its helpers read process.env, so the parity tests set it for the duration of one call.

@@ -88,6 +88,26 @@ describe('initTracer options.metrics', () => {
     }
   });
 
+  it('should replace a counter without increment() and a gauge the factory failed to make, warning once each', () => {
+    const capture = captureDiag();
+    try {
+      const factory = {
+        createCounter: () => ({}),
+        createGauge: () => {
+          throw new Error('gauges off');
+        },
+      } as unknown as MetricsFactory;
+      const metrics = new JaegerMetrics(factory);
+      expect(() => metrics.spansFinished.increment(1)).not.toThrow();
+      expect(() => metrics.reporterQueueLength.update(3)).not.toThrow();
+      expect(capture.matching('the metrics factory returned a counter without increment(); it records nothing')).toHaveLength(1);
+      expect(capture.matching('the metrics factory failed to make a gauge; it records nothing')).toHaveLength(1);
+      expect(capture.matching('gauges off')).toHaveLength(1);
+    } finally {
+      capture.stop();
+    }
+  });
+
   it('should keep a counter that throws on increment away from the application', () => {
     const capture = captureDiag();
     try {

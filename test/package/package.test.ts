@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { internalsUnder } from './declarations';
 
 const ROOT = join(__dirname, '../..');
 const NAME = 'opentracing-otel-shim';
@@ -191,6 +192,11 @@ describe('the packed tarball', () => {
       .map((file) => file.path)
       .filter((path) => !/^(dist\/|docs\/|README\.md$|CHANGELOG\.md$|package\.json$|LICEN[SC]E(\.md|\.txt)?$)/.test(path));
     expect(unexpected).toEqual([]);
+  });
+
+  it('should declare no internals in its .d.ts and .d.mts files (no @internal, no non-private `_` member)', () => {
+    // The installed copy is the tarball's content. The list names each offender by file and member.
+    expect(internalsUnder(join(project, 'node_modules', NAME), 'dist')).toEqual([]);
   });
 
   it('should contain every file package.json points to', () => {

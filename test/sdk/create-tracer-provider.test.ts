@@ -16,7 +16,7 @@ import { createTracerShim } from '../../src';
 import * as sdkEntryPoint from '../../src/sdk';
 import { BaggageSpanProcessor, DisabledTracerProvider, TraceTreeExporter } from '../../src/sdk';
 import { chosenExporters, createTracerConfig, createTracerProvider } from '../../src/sdk/create-tracer-provider';
-import type { Environment } from '../../src/sdk/exporter-from-env';
+import type { Environment } from '../../src/env';
 import { JaegerPropagator } from '../../src/jaeger/jaeger-propagator';
 import { captureDiag } from '../helpers/diag';
 import { KeepingExporter } from '../helpers/sdk';

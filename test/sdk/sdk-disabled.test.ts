@@ -1,30 +1,5 @@
-import { ROOT_CONTEXT, diag, trace } from '@opentelemetry/api';
-import { DisabledTracerProvider, isSdkDisabled } from '../../src/sdk/sdk-disabled';
-import { captureDiag } from '../helpers/diag';
-
-afterEach(() => diag.disable());
-
-describe('isSdkDisabled', () => {
-  it.each(['true', 'TRUE', ' True '])('should read %j as disabled', (value) => {
-    expect(isSdkDisabled({ OTEL_SDK_DISABLED: value })).toBe(true);
-  });
-
-  it.each([undefined, '', '  ', 'false', 'FALSE'])('should read %j as enabled, silently', (value) => {
-    const logs = captureDiag();
-    const disabled = isSdkDisabled({ OTEL_SDK_DISABLED: value });
-    logs.stop();
-    expect(disabled).toBe(false);
-    expect(logs.matching('OTEL_SDK_DISABLED')).toEqual([]);
-  });
-
-  it.each(['1', 'yes', 'on'])('should read %j as enabled, with a diag warning (as @opentelemetry/core does)', (value) => {
-    const logs = captureDiag();
-    const disabled = isSdkDisabled({ OTEL_SDK_DISABLED: value });
-    logs.stop();
-    expect(disabled).toBe(false);
-    expect(logs.matching(`OTEL_SDK_DISABLED: unknown value "${value}"`)).toHaveLength(1);
-  });
-});
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { DisabledTracerProvider } from '../../src/sdk/sdk-disabled';
 
 describe('DisabledTracerProvider', () => {
   it("should have an SDK provider's forceFlush and shutdown, and the API's no-op tracer", async () => {

@@ -411,7 +411,7 @@ describe('TraceTreeExporter', () => {
         });
         exportNow(exporter, [span]);
         await expect(exporter.forceFlush()).resolves.toBeUndefined();
-        expect(error).toHaveBeenCalledWith('TraceTreeExporter: write failed', expect.any(Error));
+        expect(error).toHaveBeenCalledWith('opentracing-otel-shim', 'TraceTreeExporter: write failed', expect.any(Error));
       } finally {
         diag.disable();
       }
@@ -464,8 +464,8 @@ describe('TraceTreeExporter', () => {
       diag.setLogger({ warn } as unknown as DiagLogger, DiagLogLevel.WARN);
       try {
         setup({ maxSpans: 1.5, maxWaitMs: -1 });
-        expect(warn).toHaveBeenCalledWith('TraceTreeExporter: maxSpans must be a positive integer, got 1.5');
-        expect(warn).toHaveBeenCalledWith('TraceTreeExporter: maxWaitMs must be a positive number, got -1');
+        expect(warn).toHaveBeenCalledWith('opentracing-otel-shim', 'TraceTreeExporter: maxSpans must be a positive integer, got 1.5');
+        expect(warn).toHaveBeenCalledWith('opentracing-otel-shim', 'TraceTreeExporter: maxWaitMs must be a positive number, got -1');
       } finally {
         diag.disable();
       }
@@ -550,7 +550,7 @@ describe('TraceTreeExporter', () => {
         expect(writes).toEqual([]);
         start('one more', 0, remoteParent('00000000000000ff', traceIdOf(5000))).end(at(1));
         expect(writes[0]).toMatch(new RegExp(`^trace ${traceIdOf(1)}\n└── s0 `));
-        expect(warn).toHaveBeenCalledWith('TraceTreeExporter: maxTraces must be a positive integer, got 0');
+        expect(warn).toHaveBeenCalledWith('opentracing-otel-shim', 'TraceTreeExporter: maxTraces must be a positive integer, got 0');
       } finally {
         diag.disable();
       }
