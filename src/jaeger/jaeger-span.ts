@@ -37,6 +37,7 @@ export class JaegerSpan extends SpanShim {
     return this._operationName;
   }
 
+  /** @internal OpenTracing's hook, not part of the public surface */
   protected override _setOperationName(name: string): void {
     super._setOperationName(name);
     this._operationName = typeof name === 'string' ? name : String(toAttributeValue(name));
@@ -57,11 +58,13 @@ export class JaegerSpan extends SpanShim {
       : JaegerSpanContext._forSpan(this, baggage, this._parentSpanId);
   }
 
+  /** @internal OpenTracing's hook, not part of the public surface */
   protected override _setBaggageItem(key: string, value: string): void {
     const known = typeof key === 'string' ? this._findBaggageItem(key) : undefined;
     super._setBaggageItem(known?.[0] ?? normalizeBaggageKey(key), typeof value === 'string' ? truncate(value) : value);
   }
 
+  /** @internal OpenTracing's hook, not part of the public surface */
   protected override _getBaggageItem(key: string): string | undefined {
     if (typeof key !== 'string') return super._getBaggageItem(key);
     // The usual case, an item stored under its normalised key, without listing the baggage.

@@ -158,6 +158,7 @@ export class JaegerTracer extends TracerShim {
     return Date.now();
   }
 
+  /** @internal OpenTracing's hook, not part of the public surface */
   protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
     return super._startSpan(name, jaegerSpanOptions(fields));
   }
@@ -185,6 +186,7 @@ export class JaegerTracer extends TracerShim {
    * `JaegerSpanContext` by the propagator's own carrier writer (`JaegerCarrier`), without building
    * an OpenTelemetry Context for the propagator API: the same code, at the cost jaeger-client
    * users expect of their inject.
+   * @internal OpenTracing's hook, not part of the public surface
    */
   protected override _inject(spanContext: opentracing.SpanContext, format: string, carrier: unknown): void {
     const injector = this._injectors.get(format);
@@ -207,6 +209,7 @@ export class JaegerTracer extends TracerShim {
   /**
    * Custom extractors first; a `JaegerPropagator` alone is read straight into a
    * `JaegerSpanContext` (see `_inject`). A text format never gives null (jaeger-client).
+   * @internal OpenTracing's hook, not part of the public surface
    */
   protected override _extract(format: string, carrier: unknown): SpanContextShim | null {
     const extractor = this._extractors.get(format);
