@@ -12,6 +12,7 @@ import type { SpanContextSource } from './span-context-shim';
 import { toTagEffect } from './tags';
 import { elapsedSince, millisToHrTime, readEpochMillis } from './time';
 
+/** @internal the record `TracerShim._newSpan` receives; subclasses in this package import it from here. */
 export type { SpanStart } from './pending-span';
 
 /**
@@ -125,6 +126,7 @@ export class SpanShim extends opentracing.Span {
     return this._spanContext ?? this._createSpan().spanContext();
   }
 
+  /** @internal OpenTracing hook. */
   protected override _context(): SpanContextShim {
     this._contextShim ??= this._newContextShim(this._spanContext, this._baggage);
     return this._contextShim;
@@ -133,15 +135,18 @@ export class SpanShim extends opentracing.Span {
   /**
    * Makes this span's context shim: with the OpenTelemetry span context when the span exists,
    * else one that reads it from the span on first use. Subclasses return their own shim class.
+   * @internal
    */
   protected _newContextShim(spanContext: SpanContext | undefined, baggage: Baggage): SpanContextShim {
     return spanContext !== undefined ? new SpanContextShim(spanContext, baggage) : SpanContextShim._fromSource(this as SpanContextSource, baggage);
   }
 
+  /** @internal OpenTracing hook. */
   protected override _tracer(): opentracing.Tracer {
     return this._tracerShim;
   }
 
+  /** @internal OpenTracing hook. */
   protected override _setOperationName(name: string): void {
     if (this._state === 'finished') return;
     const text = typeof name === 'string' ? name : String(toAttributeValue(name));
@@ -149,6 +154,7 @@ export class SpanShim extends opentracing.Span {
     else (this._pending as PendingSpan).name = text;
   }
 
+  /** @internal OpenTracing hook. */
   protected override _setBaggageItem(key: string, value: string): void {
     if (this._state === 'finished') return;
     if (typeof key !== 'string' || key === '' || value === undefined || value === null) {
@@ -160,10 +166,12 @@ export class SpanShim extends opentracing.Span {
     this._contextShim = undefined;
   }
 
+  /** @internal OpenTracing hook. */
   protected override _getBaggageItem(key: string): string | undefined {
     return this._baggage.getEntry(key)?.value;
   }
 
+  /** @internal OpenTracing hook. */
   protected override _addTags(tags: { [key: string]: unknown }): void {
     if (this._state === 'finished') return;
     if (typeof tags !== 'object' || tags === null) {
@@ -173,6 +181,7 @@ export class SpanShim extends opentracing.Span {
     forEachEntry(tags, 'tags', (key, value) => this._setTag(key, value));
   }
 
+  /** @internal OpenTracing hook. */
   protected override _log(fields: { [key: string]: unknown }, timestamp?: number): void {
     if (this._state === 'finished') return;
     const event = toLogEvent(fields);
@@ -182,6 +191,7 @@ export class SpanShim extends opentracing.Span {
     this.getSpan().addEvent(event.name, event.attributes, time);
   }
 
+  /** @internal OpenTracing hook. */
   protected override _finish(finishTime?: number): void {
     if (this._state === 'finished') return;
     const time = finishTime === undefined ? this._now() : this._readTime(finishTime, 'finish');
