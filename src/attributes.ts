@@ -57,16 +57,21 @@ export function toAttributeValue(value: unknown): AttributeValue | undefined {
  */
 export function readEntries(value: object, what: string): Array<[string, unknown]> {
   const entries: Array<[string, unknown]> = [];
-  forEachEntry(value, what, (key, entry) => void entries.push([key, entry]));
+  forEachEntry(value, what, pushEntry, entries);
   return entries;
 }
 
+function pushEntry(entries: Array<[string, unknown]>, key: string, value: unknown): void {
+  entries.push([key, value]);
+}
+
 /**
- * `readEntries` without the array: calls `visit` with each entry that can be read, in
- * `Object.keys` order, and leaves out what cannot, with the same `diag` warnings. Errors thrown
- * by `visit` itself reach the caller.
+ * `readEntries` without the array: calls `visit(target, key, value)` for each entry that can be
+ * read, in `Object.keys` order, and leaves out what cannot, with the same `diag` warnings.
+ * `target` is passed on so that a hot caller needs no closure. Errors thrown by `visit` itself
+ * reach the caller.
  */
-export function forEachEntry(value: object, what: string, visit: (key: string, value: unknown) => void): void {
+export function forEachEntry<T>(value: object, what: string, visit: (target: T, key: string, value: unknown) => void, target: T): void {
   let keys: string[];
   try {
     keys = Object.keys(value);
@@ -82,7 +87,7 @@ export function forEachEntry(value: object, what: string, visit: (key: string, v
       logger.warn(`${what} ${JSON.stringify(key)} could not be read; left out: ${describeError(error)}`);
       continue;
     }
-    visit(key, entry);
+    visit(target, key, entry);
   }
 }
 

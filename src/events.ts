@@ -80,6 +80,8 @@ interface LogFields {
   hasPayload: boolean;
   payload: unknown;
   errorObject: unknown;
+  /** Set while a payload is read: its own `event` field is ignored. */
+  spread: boolean;
 }
 
 /**
@@ -97,15 +99,16 @@ function readLogFields(fields: object, spread: boolean, event: unknown): LogFiel
     hasPayload: false,
     payload: undefined,
     errorObject: undefined,
+    spread: false,
   };
   if (spread) addLogField(read, LOG_EVENT, event);
-  forEachEntry(fields, 'log() fields', (key, value) => {
-    if (!spread || key !== LOG_EVENT) addLogField(read, key, value);
-  });
+  read.spread = spread;
+  forEachEntry(fields, 'log() fields', addLogField, read);
   return read;
 }
 
 function addLogField(read: LogFields, key: string, value: unknown): void {
+  if (read.spread && key === LOG_EVENT) return;
   read.count++;
   if (key === LOG_EVENT) {
     read.hasEvent = true;

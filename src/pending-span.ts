@@ -51,8 +51,10 @@ export class PendingSpan {
   kind: SpanKind;
   /** Start attributes, made at the first tag: a span without tags makes none. */
   private _attributes: Attributes | undefined;
-  /** How many keys `_attributes` holds. */
-  private _attributeCount: number;
+  /** How many times an attribute was kept: at least the number of keys. */
+  private _writes: number;
+  /** How many keys `_attributes` holds, counted once `_writes` reaches the limit. */
+  private _distinct: number | undefined;
   private _events: PendingEvent[] | undefined;
 
   constructor(start: SpanStart) {
@@ -60,7 +62,8 @@ export class PendingSpan {
     this.name = start.name;
     this.kind = SpanKind.INTERNAL;
     this._attributes = undefined;
-    this._attributeCount = 0;
+    this._writes = 0;
+    this._distinct = undefined;
     this._events = undefined;
   }
 
@@ -71,10 +74,17 @@ export class PendingSpan {
    */
   setAttribute(key: string, value: AttributeValue): boolean {
     const attributes = (this._attributes ??= {});
+    if (this._writes < MAX_PENDING_ATTRIBUTES) {
+      // Fewer writes than the limit means fewer keys: no key lookup on the usual path.
+      this._writes++;
+      attributes[key] = value;
+      return true;
+    }
+    this._distinct ??= Object.keys(attributes).length;
     const known = hasOwn.call(attributes, key);
-    if (!known && this._attributeCount >= MAX_PENDING_ATTRIBUTES) return false;
+    if (!known && this._distinct >= MAX_PENDING_ATTRIBUTES) return false;
     attributes[key] = value;
-    if (!known) this._attributeCount++;
+    if (!known) this._distinct++;
     return true;
   }
 

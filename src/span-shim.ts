@@ -178,7 +178,7 @@ export class SpanShim extends opentracing.Span {
       logger.warn(`addTags expects an object, got ${typeof tags}; ignored`);
       return;
     }
-    forEachEntry(tags, 'tags', (key, value) => this._setTag(key, value));
+    forEachEntry(tags, 'tags', setTagOf, this);
   }
 
   /** @internal OpenTracing hook. */
@@ -225,8 +225,8 @@ export class SpanShim extends opentracing.Span {
     return this;
   }
 
-  /** One tag, by the rule of `toTagEffect`, for tags at start and after it alike. */
-  private _setTag(key: string, value: unknown): void {
+  /** One tag, by the rule of `toTagEffect`, for tags at start and after it alike. @internal */
+  _setTag(key: string, value: unknown): void {
     const effect = toTagEffect(key, value);
     if (effect === undefined) return;
     if (effect.type === 'status') {
@@ -275,6 +275,10 @@ export class SpanShim extends opentracing.Span {
     logger.warn(`${call}: the time must be ms since the epoch, got ${String(toAttributeValue(value))}; using now`);
     return this._now();
   }
+}
+
+function setTagOf(span: SpanShim, key: string, value: unknown): void {
+  span._setTag(key, value);
 }
 
 /** A tag key that is not a string, as a string: as JavaScript converts it, else described. */

@@ -11,7 +11,7 @@ import { resolveSpanContext, selectParent } from './references';
 import { EMPTY_BAGGAGE, INJECTION_CONTEXT, PARENT_CONTEXT, SpanContextShim } from './span-context-shim';
 import { SpanShim } from './span-shim';
 import type { SpanStart } from './span-shim';
-import { monotonicNow, readEpochMillis } from './time';
+import { epochClock, monotonicNow, readEpochMillis } from './time';
 import { VERSION } from './version';
 
 /** Options of `TracerShim` and `createTracerShim`. */
@@ -228,6 +228,8 @@ export class TracerShim extends opentracing.Tracer {
     if (given === undefined && startTime !== undefined) {
       logger.warn(`startSpan: startTime must be ms since the epoch, got ${typeof startTime}; using now`);
     }
+    // One clock read: the wall-clock start is derived from it (`EpochClock`).
+    const startPerformance = given === undefined ? monotonicNow() : NaN;
     return {
       tracer: this._tracer,
       name: typeof name === 'string' ? name : describeValue(name),
@@ -235,8 +237,8 @@ export class TracerShim extends opentracing.Tracer {
       root: parent === undefined && !this._implicitParent,
       links,
       baggage,
-      startMillis: given ?? Date.now(),
-      startPerformance: given === undefined ? monotonicNow() : NaN,
+      startMillis: given ?? epochClock.wholeMillisAt(startPerformance),
+      startPerformance,
     };
   }
 
