@@ -50,6 +50,11 @@ export class SpanShim extends opentracing.Span {
   private _span: Span | undefined;
   /** The OpenTelemetry span's context once the span exists (also for a wrapped span); kept after finish. */
   private _spanContext: SpanContext | undefined;
+  /**
+   * False once the OpenTelemetry span this shim created is not recording (its trace is not
+   * sampled): nothing more can be recorded, so tags, logs and the end time are not translated.
+   */
+  private _recording: boolean;
   private _baggage: Baggage;
   private _contextShim: SpanContextShim | undefined;
   /** OpenTracing's `error` tag: the last write wins, so the status is decided at finish. */
@@ -78,6 +83,7 @@ export class SpanShim extends opentracing.Span {
     this._contextShim = undefined;
     this._status = SpanStatusCode.UNSET;
     this._errorMessage = undefined;
+    this._recording = true;
     if (span instanceof PendingSpan) {
       this._state = 'pending';
       this._pending = span;
@@ -173,7 +179,7 @@ export class SpanShim extends opentracing.Span {
 
   /** @internal OpenTracing hook. */
   protected override _addTags(tags: { [key: string]: unknown }): void {
-    if (this._state === 'finished') return;
+    if (this._state === 'finished' || !this._recording) return;
     if (typeof tags !== 'object' || tags === null) {
       logger.warn(`addTags expects an object, got ${typeof tags}; ignored`);
       return;
@@ -183,7 +189,7 @@ export class SpanShim extends opentracing.Span {
 
   /** @internal OpenTracing hook. */
   protected override _log(fields: { [key: string]: unknown }, timestamp?: number): void {
-    if (this._state === 'finished') return;
+    if (this._state === 'finished' || !this._recording) return;
     const event = toLogEvent(fields);
     if (event.exceptionMessage !== undefined) this._errorMessage = event.exceptionMessage;
     const time = timestamp === undefined ? this._now() : this._readTime(timestamp, 'log');
@@ -194,14 +200,16 @@ export class SpanShim extends opentracing.Span {
   /** @internal OpenTracing hook. */
   protected override _finish(finishTime?: number): void {
     if (this._state === 'finished') return;
-    const time = finishTime === undefined ? this._now() : this._readTime(finishTime, 'finish');
+    const recording = this._recording;
+    // A span not recording is ended all the same, without a time that it would not keep.
+    const time = !recording ? undefined : finishTime === undefined ? this._now() : this._readTime(finishTime, 'finish');
     const span = this.getSpan();
     this._state = 'finished';
     this._span = undefined;
     try {
-      if (this._status === SpanStatusCode.ERROR) {
+      if (recording && this._status === SpanStatusCode.ERROR) {
         span.setStatus(this._errorMessage === undefined ? { code: SpanStatusCode.ERROR } : { code: SpanStatusCode.ERROR, message: this._errorMessage });
-      } else if (this._status === SpanStatusCode.OK) {
+      } else if (recording && this._status === SpanStatusCode.OK) {
         span.setStatus({ code: SpanStatusCode.OK });
       }
       span.end(time);
@@ -218,7 +226,7 @@ export class SpanShim extends opentracing.Span {
    */
   override setTag(key: string, value: unknown): this {
     try {
-      if (this._state !== 'finished') this._setTag(typeof key === 'string' ? key : tagKey(key), value);
+      if (this._state !== 'finished' && this._recording) this._setTag(typeof key === 'string' ? key : tagKey(key), value);
     } catch (error) {
       logger.warn(`setTag failed; tag dropped: ${describeError(error)}`);
     }
@@ -250,6 +258,7 @@ export class SpanShim extends opentracing.Span {
   /** Creates the OpenTelemetry span from what was gathered since start: `pending` -> `live`. */
   private _createSpan(): Span {
     const span = (this._pending as PendingSpan).create(this._baggage);
+    this._recording = isRecording(span);
     this._state = 'live';
     this._pending = undefined;
     this._span = span;
@@ -274,6 +283,15 @@ export class SpanShim extends opentracing.Span {
     if (millis !== undefined) return millisToHrTime(millis);
     logger.warn(`${call}: the time must be ms since the epoch, got ${String(toAttributeValue(value))}; using now`);
     return this._now();
+  }
+}
+
+/** `span.isRecording()`; true when it cannot be asked, so that nothing is left out. */
+function isRecording(span: Span): boolean {
+  try {
+    return span.isRecording() !== false;
+  } catch {
+    return true;
   }
 }
 
