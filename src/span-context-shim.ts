@@ -29,7 +29,10 @@ export interface OwnedContext {
 export const INJECTION_CONTEXT: unique symbol = Symbol('opentracing-otel-shim injection context');
 /** @internal The Context a child starts in when no Context is active (`TracerShim`). */
 export const PARENT_CONTEXT: unique symbol = Symbol('opentracing-otel-shim parent context');
-/** @internal The links of a span whose only reference is a ChildOf to this context, frozen (`selectParent`). */
+/**
+ * @internal The links of a span whose only reference is a ChildOf to this context, frozen and
+ * shared; null after the first such span, which got a list of its own (`selectParent`).
+ */
 export const CHILD_OF_LINKS: unique symbol = Symbol('opentracing-otel-shim child-of links');
 
 /**
@@ -55,7 +58,7 @@ export class SpanContextShim extends opentracing.SpanContext {
   /** @internal see `PARENT_CONTEXT`. */
   [PARENT_CONTEXT]: OwnedContext | undefined;
   /** @internal see `CHILD_OF_LINKS`. */
-  [CHILD_OF_LINKS]: readonly Link[] | undefined;
+  [CHILD_OF_LINKS]: readonly Link[] | null | undefined;
   /** The baggage's entries, listed once (`getAllEntries()` copies them at each call, and the baggage never changes). */
   private _entries: BaggageEntries | undefined;
 

@@ -230,14 +230,19 @@ describe('references', () => {
       expect(selectParent([], undefined, noWarn)).toBeUndefined();
     });
 
-    it('should make childOf alone the parent, with one frozen ChildOf link made once per parent', () => {
+    it('should make childOf alone the parent, with one ChildOf link; from the second child on, one frozen list shared', () => {
       const parent = withBaggage(OTEL_CONTEXT, { tenant: 'acme' });
       const first = selectParent(undefined, parent, noWarn);
       expect(first?.parent).toBe(parent);
       expect(first?.baggage).toBe(parent.getBaggage());
-      expect(first?.links).toEqual([{ context: OTEL_CONTEXT, attributes: { 'opentracing.ref_type': 'child_of' } }]);
-      expect(Object.isFrozen(first?.links)).toBe(true);
-      expect(selectParent(undefined, parent, noWarn)?.links).toBe(first?.links);
+      const link = { context: OTEL_CONTEXT, attributes: { 'opentracing.ref_type': 'child_of' } };
+      expect(first?.links).toEqual([link]);
+      const second = selectParent(undefined, parent, noWarn)?.links;
+      expect(second).toEqual([link]);
+      expect(second).not.toBe(first?.links);
+      expect(Object.isFrozen(second)).toBe(true);
+      expect(Object.isFrozen(second?.[0])).toBe(true);
+      expect(selectParent(undefined, parent, noWarn)?.links).toBe(second);
     });
 
     it('should make the first ChildOf reference the parent, link every reference in order and unite the baggage', () => {
