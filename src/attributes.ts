@@ -56,22 +56,39 @@ export function toAttributeValue(value: unknown): AttributeValue | undefined {
  * when its keys cannot be listed, else the one entry. Never throws.
  */
 export function readEntries(value: object, what: string): Array<[string, unknown]> {
+  const entries: Array<[string, unknown]> = [];
+  forEachEntry(value, what, pushEntry, entries);
+  return entries;
+}
+
+function pushEntry(entries: Array<[string, unknown]>, key: string, value: unknown): void {
+  entries.push([key, value]);
+}
+
+/**
+ * `readEntries` without the array: calls `visit(target, key, value)` for each entry that can be
+ * read, in `Object.keys` order, and leaves out what cannot, with the same `diag` warnings.
+ * `target` is passed on so that a hot caller needs no closure. Errors thrown by `visit` itself
+ * reach the caller.
+ */
+export function forEachEntry<T>(value: object, what: string, visit: (target: T, key: string, value: unknown) => void, target: T): void {
   let keys: string[];
   try {
     keys = Object.keys(value);
   } catch (error) {
     logger.warn(`${what} could not be listed; left out: ${describeError(error)}`);
-    return [];
+    return;
   }
-  const entries: Array<[string, unknown]> = [];
   for (const key of keys) {
+    let entry: unknown;
     try {
-      entries.push([key, (value as Record<string, unknown>)[key]]);
+      entry = (value as Record<string, unknown>)[key];
     } catch (error) {
       logger.warn(`${what} ${JSON.stringify(key)} could not be read; left out: ${describeError(error)}`);
+      continue;
     }
+    visit(target, key, entry);
   }
-  return entries;
 }
 
 /**
@@ -85,15 +102,22 @@ export function describeValue(value: unknown): string {
 }
 
 /**
- * Sets `key` on a plain attributes object, refusing `__proto__`: assigning an array to it would
- * replace the object's prototype instead of adding an attribute.
+ * Sets `key` on a plain attributes object, unless `isRefusedKey(key)` (see there).
  */
 export function setAttributeOn(attributes: Attributes, key: string, value: AttributeValue): void {
-  if (key === '__proto__') {
-    logger.warn('the attribute key "__proto__" is not allowed; the value was dropped');
-    return;
-  }
-  attributes[key] = value;
+  if (!isRefusedKey(key)) attributes[key] = value;
+}
+
+/**
+ * Whether an attribute key (a tag, a log field, a resource tag) is refused: only `__proto__`,
+ * with a `diag` warning, because assigned to an attributes object (the shim's, or the SDK's when
+ * a tag is set on a live span) it would replace the object's prototype instead of adding an
+ * attribute. The one place this rule is written.
+ */
+export function isRefusedKey(key: string): boolean {
+  if (key !== '__proto__') return false;
+  logger.warn('the attribute key "__proto__" is not allowed; the value was dropped');
+  return true;
 }
 
 /** Error objects from any realm or library: a string `message` and a string `stack` or `name`. */

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { isErrorLike, readEntries, setAttributeOn, toAttributeValue } from './attributes';
+import { forEachEntry, isErrorLike, setAttributeOn, toAttributeValue } from './attributes';
 import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
@@ -59,72 +59,100 @@ export function toLogEvent(fields: unknown): LogEvent {
     const message = toAttributeValue(fields);
     return { name: DEFAULT_EVENT_NAME, attributes: message === undefined ? {} : { message }, exceptionMessage: undefined };
   }
-  const plain = toPlainEvent(fields as Record<string, unknown>);
-  if (plain !== undefined) return plain;
-  const values = readFields(fields as Record<string, unknown>);
-  // Both read user objects (prototypes, Error getters, Proxies) that may throw; on failure the
-  // fields are kept as a plain event rather than lost.
-  try {
-    spreadLogEventPayload(values);
-  } catch (error) {
-    logger.warn(`logEvent() payload could not be read; kept as the field "payload": ${describeError(error)}`);
+  let read = readLogFields(fields, false, undefined);
+  if (read.count === 2 && read.hasEvent && read.hasPayload && isSpreadPayload(read.payload)) {
+    read = readLogFields(read.payload as object, true, read.event);
   }
-  const event = values.get(LOG_EVENT);
-  if (event === 'error') {
-    values.delete(LOG_EVENT);
-    return toExceptionEvent(values);
-  }
-  const attributes: Attributes = {};
-  copyAttributes(values, attributes);
-  const name = event === undefined ? DEFAULT_EVENT_NAME : String(toAttributeValue(event) ?? DEFAULT_EVENT_NAME);
-  return { name, attributes, exceptionMessage: undefined };
+  if (read.event === 'error') return toExceptionEvent(read);
+  return { name: read.eventName ?? DEFAULT_EVENT_NAME, attributes: read.attributes, exceptionMessage: undefined };
+}
+
+/** What one pass over a log's fields finds: the converted attributes and the fields with a meaning. */
+interface LogFields {
+  /** Every field with a value, converted, `event` included. */
+  readonly attributes: Attributes;
+  /** How many fields could be read, `undefined` and `null` ones included. */
+  count: number;
+  hasEvent: boolean;
+  event: unknown;
+  /** The `event` field as an attribute value, when it has one. */
+  eventName: string | undefined;
+  hasPayload: boolean;
+  payload: unknown;
+  errorObject: unknown;
+  /** Set while a payload is read: its own `event` field is ignored. */
+  spread: boolean;
 }
 
 /**
- * The common case in one pass, the same result as the general path: no error event and no
- * `payload` field. `undefined` for anything else, and when a field cannot be read, so that the
- * general path handles it (and warns).
+ * Reads each own enumerable field once (`forEachEntry`: a getter runs once, a throwing one is
+ * skipped with a warning) and converts it; the one loop every log takes. With `spread` (the
+ * `logEvent` payload case) `event` comes first and the object's own `event` field is ignored.
  */
-function toPlainEvent(fields: Record<string, unknown>): LogEvent | undefined {
-  let keys: string[];
-  try {
-    keys = Object.keys(fields);
-  } catch {
-    return undefined;
-  }
-  const attributes: Attributes = {};
-  let name = DEFAULT_EVENT_NAME;
-  for (const key of keys) {
-    if (key === LOG_PAYLOAD) return undefined;
-    let value: unknown;
-    try {
-      value = fields[key];
-    } catch {
-      return undefined;
-    }
-    if (value === undefined || value === null) continue;
-    const converted = toAttributeValue(value);
-    if (key === LOG_EVENT) {
-      if (value === 'error') return undefined;
-      name = String(converted ?? DEFAULT_EVENT_NAME);
-    }
-    if (converted !== undefined) setAttributeOn(attributes, key, converted);
-  }
-  return { name, attributes, exceptionMessage: undefined };
+function readLogFields(fields: object, spread: boolean, event: unknown): LogFields {
+  const read: LogFields = {
+    attributes: {},
+    count: 0,
+    hasEvent: false,
+    event: undefined,
+    eventName: undefined,
+    hasPayload: false,
+    payload: undefined,
+    errorObject: undefined,
+    spread: false,
+  };
+  if (spread) addLogField(read, LOG_EVENT, event);
+  read.spread = spread;
+  forEachEntry(fields, 'log() fields', addLogField, read);
+  return read;
 }
 
-function toExceptionEvent(values: Map<string, unknown>): LogEvent {
+function addLogField(read: LogFields, key: string, value: unknown): void {
+  if (read.spread && key === LOG_EVENT) return;
+  read.count++;
+  if (key === LOG_EVENT) {
+    read.hasEvent = true;
+    read.event = value;
+  } else if (key === LOG_PAYLOAD) {
+    read.hasPayload = true;
+    read.payload = value;
+  } else if (key === LOG_ERROR_OBJECT) {
+    read.errorObject = value;
+  }
+  if (value === undefined || value === null) return;
+  const converted = toAttributeValue(value);
+  if (converted === undefined) return;
+  if (key === LOG_EVENT) read.eventName = String(converted);
+  setAttributeOn(read.attributes, key, converted);
+}
+
+/** Whether a `{ event, payload }` log's payload is spread into the fields (see `toLogEvent`). */
+function isSpreadPayload(payload: unknown): boolean {
+  // Reads a user object's prototype (a Proxy trap may throw): on failure the payload stays a field.
+  try {
+    return isPlainObject(payload);
+  } catch (error) {
+    logger.warn(`logEvent() payload could not be read; kept as the field "payload": ${describeError(error)}`);
+    return false;
+  }
+}
+
+/** An `event: 'error'` log as an OpenTelemetry exception event (see `toLogEvent`). */
+function toExceptionEvent(read: LogFields): LogEvent {
+  const fields = read.attributes;
+  delete fields[LOG_EVENT];
   const attributes: Attributes = {};
-  const fromError = exceptionFromError(values.get(LOG_ERROR_OBJECT));
+  const fromError = exceptionFromError(read.errorObject);
   if (fromError !== undefined) {
-    values.delete(LOG_ERROR_OBJECT);
+    delete fields[LOG_ERROR_OBJECT];
     Object.assign(attributes, fromError);
   } else {
-    moveField(values, LOG_ERROR_KIND, attributes, ATTR_EXCEPTION_TYPE);
-    moveField(values, LOG_MESSAGE, attributes, ATTR_EXCEPTION_MESSAGE);
-    moveField(values, LOG_STACK, attributes, ATTR_EXCEPTION_STACKTRACE);
+    moveField(fields, LOG_ERROR_KIND, attributes, ATTR_EXCEPTION_TYPE);
+    moveField(fields, LOG_MESSAGE, attributes, ATTR_EXCEPTION_MESSAGE);
+    moveField(fields, LOG_STACK, attributes, ATTR_EXCEPTION_STACKTRACE);
   }
-  copyAttributes(values, attributes);
+  // Neither holds `__proto__` (refused when read), so assigning copies the fields as attributes.
+  Object.assign(attributes, fields);
   const message = attributes[ATTR_EXCEPTION_MESSAGE];
   return {
     name: EXCEPTION_EVENT_NAME,
@@ -152,37 +180,17 @@ function exceptionFromError(value: unknown): Attributes | undefined {
   }
 }
 
-/** `{ event, payload: {...} }` (see `toLogEvent`) -> `{ ...payload, event }`, in place. */
-function spreadLogEventPayload(values: Map<string, unknown>): void {
-  const payload = values.get(LOG_PAYLOAD);
-  if (values.size !== 2 || !values.has(LOG_EVENT) || !isPlainObject(payload)) return;
-  values.delete(LOG_PAYLOAD);
-  for (const [key, value] of readFields(payload)) {
-    if (key !== LOG_EVENT) values.set(key, value);
-  }
-}
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
-function moveField(values: Map<string, unknown>, from: string, attributes: Attributes, to: string): void {
-  if (!values.has(from)) return;
-  const value = toAttributeValue(values.get(from));
-  values.delete(from);
-  if (value !== undefined) attributes[to] = value;
+/** Moves the converted field `from` to the attribute `to`. */
+function moveField(fields: Attributes, from: string, attributes: Attributes, to: string): void {
+  if (!hasOwn.call(fields, from)) return;
+  attributes[to] = fields[from];
+  delete fields[from];
 }
 
-function copyAttributes(values: Map<string, unknown>, attributes: Attributes): void {
-  for (const [key, raw] of values) {
-    const value = toAttributeValue(raw);
-    if (value !== undefined) setAttributeOn(attributes, key, value);
-  }
-}
-
-/** Reads each own enumerable field once (`readEntries`): a getter runs once, a throwing one is skipped. */
-function readFields(fields: Record<string, unknown>): Map<string, unknown> {
-  return new Map(readEntries(fields, 'log() fields'));
-}
+const hasOwn = Object.prototype.hasOwnProperty;

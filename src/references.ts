@@ -1,18 +1,75 @@
 import { TraceFlags, propagation } from '@opentelemetry/api';
-import type { Baggage, SpanContext } from '@opentelemetry/api';
-import type * as opentracing from 'opentracing';
+import type { Baggage, Link, SpanContext } from '@opentelemetry/api';
+import * as opentracing from 'opentracing';
 import { readEntries } from './attributes';
+import { LINK_REF_TYPE_ATTRIBUTE } from './constants';
 import { toOtelSpanId, toOtelTraceId } from './hex-ids';
 import { unionWithinLimits } from './limits';
 import type { Warn } from './limits';
 import { describeError, logger } from './logger';
-import { SpanContextShim } from './span-context-shim';
+import { CHILD_OF_LINKS, SpanContextShim } from './span-context-shim';
 import type { BaggageEntries } from './span-context-shim';
 
 /** A resolved OpenTracing reference: its type (`child_of`, `follows_from`) and its context. */
 export interface ResolvedReference {
   readonly type: string;
   readonly context: SpanContextShim;
+}
+
+/** What a new span's references decide: see `selectParent`. */
+export interface ParentSelection {
+  /** The parent: the first ChildOf reference, else the first reference. */
+  readonly parent: SpanContextShim;
+  /** One link per reference whose context has valid ids, in order; undefined for none. */
+  readonly links: readonly Link[] | undefined;
+  /** The new span's baggage: the parent's, or with several references their union (`unionBaggage`). */
+  readonly baggage: Baggage;
+}
+
+/**
+ * The parent, links and baggage of a span started with `references` and `childOf`
+ * (`SpanOptions`; `childOf` counts as a ChildOf reference after the `references`), by the
+ * OpenTelemetry specification (compatibility/opentracing.md, "Start a new Span"): the parent is
+ * the first ChildOf reference, else the first reference; every reference becomes a link with
+ * `opentracing.ref_type` (a context with no identity, such as a baggage-only extract, gets no
+ * link: it would point nowhere); the baggage is the union of the referenced contexts'.
+ * References are read as `resolveReference` and `resolveSpanContext` read them; unreadable ones
+ * are left out with a `diag` warning. `undefined` when no reference can be used. Never throws.
+ *
+ * @param warn where the baggage union reports the items it drops (`unionBaggage`).
+ */
+export function selectParent(references: unknown, childOf: unknown, warn: Warn): ParentSelection | undefined {
+  if (references === undefined || references === null) {
+    if (childOf === undefined || childOf === null) return undefined;
+    // The usual case, `{ childOf }` alone.
+    const parent = resolveSpanContext(childOf);
+    if (parent === undefined) return undefined;
+    return { parent, links: parent.isValid() ? childOfLinks(parent) : undefined, baggage: parent.getBaggage() };
+  }
+  const resolved = resolveReferences(references);
+  const resolvedChildOf = childOf === undefined || childOf === null ? undefined : resolveSpanContext(childOf);
+  if (resolvedChildOf !== undefined) resolved.push({ type: opentracing.REFERENCE_CHILD_OF, context: resolvedChildOf });
+  let parent: SpanContextShim | undefined;
+  let parentIsChildOf = false;
+  let links: Link[] | undefined;
+  for (const { type, context } of resolved) {
+    if (context.isValid()) (links ??= []).push(linkTo(type, context));
+    const isChildOf = type === opentracing.REFERENCE_CHILD_OF;
+    if (parent === undefined || (isChildOf && !parentIsChildOf)) {
+      parent = context;
+      parentIsChildOf = isChildOf;
+    }
+  }
+  if (parent === undefined) return undefined;
+  const baggage =
+    resolved.length > 1
+      ? unionBaggage(
+          parent,
+          resolved.map((reference) => reference.context),
+          warn,
+        )
+      : parent.getBaggage();
+  return { parent, links, baggage };
 }
 
 /**
@@ -167,4 +224,59 @@ export function unionBaggage(parent: SpanContextShim, referenced: readonly SpanC
   });
   if (!dropped && union.length === parentEntries.length) return parent.getBaggage();
   return propagation.createBaggage(Object.fromEntries(union));
+}
+
+/**
+ * The readable references of `references` (an array, or one reference given bare). An array
+ * whose reading throws (a Proxy) keeps the references read before, with a `diag` warning, so the
+ * span keeps its other options.
+ */
+function resolveReferences(references: unknown): ResolvedReference[] {
+  const resolvedReferences: ResolvedReference[] = [];
+  try {
+    for (const reference of Array.isArray(references) ? (references as unknown[]) : [references]) {
+      const resolved = resolveReference(reference);
+      if (resolved !== undefined) resolvedReferences.push(resolved);
+    }
+  } catch (error) {
+    logger.warn(`startSpan: the references could not be read; the rest were ignored: ${describeError(error)}`);
+  }
+  return resolvedReferences;
+}
+
+// One frozen attributes object per reference type: links are made for every child span.
+const CHILD_OF_LINK_ATTRIBUTES = Object.freeze({ [LINK_REF_TYPE_ATTRIBUTE]: opentracing.REFERENCE_CHILD_OF });
+const FOLLOWS_FROM_LINK_ATTRIBUTES = Object.freeze({ [LINK_REF_TYPE_ATTRIBUTE]: opentracing.REFERENCE_FOLLOWS_FROM });
+
+/**
+ * The link a reference becomes: its span context, with `opentracing.ref_type` (OpenTelemetry
+ * spec). A new object, not frozen: it goes to one span only (`childOfLinks` freezes what it shares).
+ */
+function linkTo(type: string, referenced: SpanContextShim): Link {
+  const attributes =
+    type === opentracing.REFERENCE_CHILD_OF
+      ? CHILD_OF_LINK_ATTRIBUTES
+      : type === opentracing.REFERENCE_FOLLOWS_FROM
+        ? FOLLOWS_FROM_LINK_ATTRIBUTES
+        : { [LINK_REF_TYPE_ATTRIBUTE]: type };
+  return { context: referenced.getSpanContext(), attributes };
+}
+
+/**
+ * The links of a span whose one reference is a ChildOf to `parent`. A parent's first child gets
+ * a list of its own; from the second child on, the children share one frozen list, kept on the
+ * parent (`CHILD_OF_LINKS`), so a kept parent costs one list and a parent with one child (the
+ * usual request span) costs no freezing, which costs more than the list (~90 ns).
+ */
+function childOfLinks(parent: SpanContextShim): readonly Link[] {
+  const kept = parent[CHILD_OF_LINKS];
+  if (kept !== undefined && kept !== null) return kept;
+  const links = [linkTo(opentracing.REFERENCE_CHILD_OF, parent)];
+  if (kept === undefined) {
+    parent[CHILD_OF_LINKS] = null;
+    return links;
+  }
+  Object.freeze(links[0]);
+  parent[CHILD_OF_LINKS] = Object.freeze(links);
+  return links;
 }

@@ -2,9 +2,9 @@ import { INVALID_SPAN_CONTEXT, isSpanContextValid, propagation } from '@opentele
 import type { Baggage, BaggageEntry, Context, Link, SpanContext } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 
-/** Where a span context shim reads its OpenTelemetry span context when it is first asked. */
+/** Where a span context shim reads its OpenTelemetry span context when it is first asked. @internal */
 export interface SpanContextSource {
-  /** The OpenTelemetry span context; may create the OpenTelemetry span (see `SpanShim`). */
+  /** The OpenTelemetry span context; may create the OpenTelemetry span (see `SpanShim`). @internal */
   _otelSpanContext(): SpanContext;
 }
 
@@ -15,6 +15,25 @@ export const EMPTY_BAGGAGE: Baggage = propagation.createBaggage();
 export type BaggageEntries = ReadonlyArray<readonly [string, BaggageEntry]>;
 
 const NO_ENTRIES: BaggageEntries = Object.freeze([]);
+
+/** A Context a tracer derived, with the tracer that made it. @internal */
+export interface OwnedContext {
+  readonly owner: object;
+  readonly context: Context;
+}
+
+// What the core derives from a span context and keeps on it, because a span context never
+// changes: kept under symbols this package does not export, so they are no part of the API and
+// cost what a field costs (a WeakMap lookup measured 4x as slow, and a child span does two).
+/** @internal The Context `TracerShim` injects from (`TracerShim._injectionContext`). */
+export const INJECTION_CONTEXT: unique symbol = Symbol('opentracing-otel-shim injection context');
+/** @internal The Context a child starts in when no Context is active (`TracerShim`). */
+export const PARENT_CONTEXT: unique symbol = Symbol('opentracing-otel-shim parent context');
+/**
+ * @internal The links of a span whose only reference is a ChildOf to this context, frozen and
+ * shared; null after the first such span, which got a list of its own (`selectParent`).
+ */
+export const CHILD_OF_LINKS: unique symbol = Symbol('opentracing-otel-shim child-of links');
 
 /**
  * An OpenTracing SpanContext backed by an OpenTelemetry SpanContext and Baggage.
@@ -34,16 +53,12 @@ export class SpanContextShim extends opentracing.SpanContext {
   /** Undefined only when made from entries, until `getBaggage()` is first called. */
   private _baggage: Baggage | undefined;
   private _valid: boolean | undefined;
-  /**
-   * What a tracer derived from this context, kept because the context never changes: the
-   * Context it injects from, and the Context a child starts in when no Context is active. Each
-   * remembers the tracer it was made by. @internal used by TracerShim
-   */
-  _injection: { readonly owner: object; readonly context: Context } | undefined;
-  /** @internal used by TracerShim */
-  _asParent: { readonly owner: object; readonly context: Context } | undefined;
-  /** The links of a span whose only reference is a ChildOf to this context (frozen). @internal used by TracerShim */
-  _childOfLinks: readonly Link[] | undefined;
+  /** @internal what `TracerShim` derived from this context: see `INJECTION_CONTEXT`. */
+  [INJECTION_CONTEXT]: OwnedContext | undefined;
+  /** @internal see `PARENT_CONTEXT`. */
+  [PARENT_CONTEXT]: OwnedContext | undefined;
+  /** @internal see `CHILD_OF_LINKS`. */
+  [CHILD_OF_LINKS]: readonly Link[] | null | undefined;
   /** The baggage's entries, listed once (`getAllEntries()` copies them at each call, and the baggage never changes). */
   private _entries: BaggageEntries | undefined;
 
@@ -57,9 +72,9 @@ export class SpanContextShim extends opentracing.SpanContext {
     this._source = undefined;
     this._baggage = baggage;
     this._valid = undefined;
-    this._injection = undefined;
-    this._asParent = undefined;
-    this._childOfLinks = undefined;
+    this[INJECTION_CONTEXT] = undefined;
+    this[PARENT_CONTEXT] = undefined;
+    this[CHILD_OF_LINKS] = undefined;
     this._entries = undefined;
   }
 

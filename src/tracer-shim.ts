@@ -1,18 +1,17 @@
 import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, TraceFlags, context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
-import type { Baggage, Context, Link, SpanContext, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Baggage, Context, SpanContext, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 import { describeValue } from './attributes';
 import { decodeBinary, encodeBinary } from './binary-format';
 import { carrierGetter, hasFields, isTextMapCarrier, textMapSetter } from './carrier';
-import { LINK_REF_TYPE_ATTRIBUTE, SHIM_TRACER_NAME } from './constants';
+import { SHIM_TRACER_NAME } from './constants';
 import { countWithinLimits, limitEntries, limitInjectedEntries, surelyFitsInjected } from './limits';
 import { describeError, logger } from './logger';
-import { resolveReference, resolveSpanContext, unionBaggage } from './references';
-import type { ResolvedReference } from './references';
-import { EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
+import { resolveSpanContext, selectParent } from './references';
+import { EMPTY_BAGGAGE, INJECTION_CONTEXT, PARENT_CONTEXT, SpanContextShim } from './span-context-shim';
 import { SpanShim } from './span-shim';
 import type { SpanStart } from './span-shim';
-import { monotonicNow, readEpochMillis } from './time';
+import { epochClock, monotonicNow, readEpochMillis } from './time';
 import { VERSION } from './version';
 
 /** Options of `TracerShim` and `createTracerShim`. */
@@ -89,6 +88,7 @@ export class TracerShim extends opentracing.Tracer {
     }
   }
 
+  /** @internal OpenTracing hook. */
   protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
     try {
       return this._newSpan(this._spanStart(name, fields), fields.tags);
@@ -103,6 +103,7 @@ export class TracerShim extends opentracing.Tracer {
     }
   }
 
+  /** @internal OpenTracing hook. */
   protected override _inject(spanContext: opentracing.SpanContext, format: string, carrier: unknown): void {
     try {
       if (format === opentracing.FORMAT_TEXT_MAP || format === opentracing.FORMAT_HTTP_HEADERS) {
@@ -125,6 +126,7 @@ export class TracerShim extends opentracing.Tracer {
     }
   }
 
+  /** @internal OpenTracing hook. */
   protected override _extract(format: string, carrier: unknown): SpanContextShim | null {
     try {
       if (format === opentracing.FORMAT_TEXT_MAP || format === opentracing.FORMAT_HTTP_HEADERS) {
@@ -149,7 +151,7 @@ export class TracerShim extends opentracing.Tracer {
     return null;
   }
 
-  /** Makes the span for a start decided by `_startSpan`; subclasses return their own span class. */
+  /** Makes the span for a start decided by `_startSpan`; subclasses return their own span class. @internal */
   protected _newSpan(start: SpanStart, tags: unknown): SpanShim {
     return SpanShim._startDeferred(this, start, tags);
   }
@@ -161,6 +163,7 @@ export class TracerShim extends opentracing.Tracer {
    * what the next hop's extract keeps, `MAX_BAGGAGE_ITEMS` items and `MAX_BAGGAGE_BYTES` bytes
    * as a W3C `baggage` header (`limitInjectedEntries`): whole items past it are dropped, with one
    * `diag` warning per tracer; the span context is always written.
+   * @internal
    */
   protected _injectionContext(spanContext: SpanContextShim): Context {
     const base = trace.setSpanContext(ROOT_CONTEXT, spanContext.getSpanContext());
@@ -174,10 +177,10 @@ export class TracerShim extends opentracing.Tracer {
 
   /** `_injectionContext`, made once per span context and tracer (span context shims never change). */
   private _cachedInjectionContext(spanContext: SpanContextShim): Context {
-    const cached = spanContext._injection;
+    const cached = spanContext[INJECTION_CONTEXT];
     if (cached !== undefined && cached.owner === this) return cached.context;
     const made = this._injectionContext(spanContext);
-    spanContext._injection = { owner: this, context: made };
+    spanContext[INJECTION_CONTEXT] = { owner: this, context: made };
     return made;
   }
 
@@ -187,6 +190,7 @@ export class TracerShim extends opentracing.Tracer {
    * baggage-only and debug requests keep working; extracted contexts are marked remote.
    * Whatever the propagator, at most `MAX_BAGGAGE_ITEMS` items and `MAX_BAGGAGE_BYTES` bytes of
    * baggage are kept (W3C Baggage limits; the rest dropped with a `diag` warning).
+   * @internal
    */
   protected _contextFromExtraction(extracted: Context): SpanContextShim | null {
     let spanContext: SpanContext = trace.getSpanContext(extracted) ?? INVALID_SPAN_CONTEXT;
@@ -205,65 +209,27 @@ export class TracerShim extends opentracing.Tracer {
   }
 
   /**
-   * References -> parent, links and baggage; time; everything the OpenTelemetry span needs.
-   * `fields.childOf`, when given, is a ChildOf reference after `fields.references`.
+   * References -> parent, links and baggage (`selectParent`); time; everything the
+   * OpenTelemetry span needs. `fields.childOf`, when given, is a ChildOf reference after
+   * `fields.references`.
    */
   private _spanStart(name: unknown, fields: opentracing.SpanOptions): SpanStart {
     const active = context.active();
     // The root Context holds nothing; most OpenTracing-only code runs with it active.
     const activeBaggage = active === ROOT_CONTEXT ? undefined : propagation.getBaggage(active);
-    const { references, childOf } = fields;
-    let parent: SpanContextShim | undefined;
-    let links: Link[] | readonly Link[] | undefined;
-    let referenced: SpanContextShim[] | undefined;
-    if (references !== undefined && references !== null) {
-      const resolvedReferences = resolveReferences(references);
-      const resolvedChildOf = childOf === undefined || childOf === null ? undefined : resolveSpanContext(childOf);
-      if (resolvedChildOf !== undefined) resolvedReferences.push({ type: opentracing.REFERENCE_CHILD_OF, context: resolvedChildOf });
-      let parentIsChildOf = false;
-      for (const { type, context: referencedContext } of resolvedReferences) {
-        // A link to a context with no identity (a baggage-only extract) would point nowhere.
-        if (referencedContext.isValid()) ((links ??= []) as Link[]).push(linkTo(type, referencedContext));
-        const isChildOf = type === opentracing.REFERENCE_CHILD_OF;
-        if (parent === undefined || (isChildOf && !parentIsChildOf)) {
-          parent = referencedContext;
-          parentIsChildOf = isChildOf;
-        }
-        (referenced ??= []).push(referencedContext);
-      }
-    } else if (childOf !== undefined && childOf !== null) {
-      // The usual case, `{ childOf }` alone: its link list is made once per parent.
-      parent = resolveSpanContext(childOf);
-      if (parent !== undefined && parent.isValid()) links = parent._childOfLinks ??= Object.freeze([linkTo(opentracing.REFERENCE_CHILD_OF, parent)]);
-    }
-
-    let parentContext = active;
-    let baggage: Baggage;
-    if (parent === undefined) {
-      baggage = activeBaggage ?? EMPTY_BAGGAGE;
-    } else if (referenced !== undefined && referenced.length > 1) {
-      baggage = unionBaggage(parent, referenced, this._warnOnce);
-      parentContext = childContext(active, activeBaggage, parent.getSpanContext(), baggage);
-    } else {
-      // One reference, the usual childOf. With no active Context (OpenTracing-only code) the
-      // child's Context depends only on the parent, which never changes, so it is made once.
-      // Not cached under another active Context: that may hold an OpenTelemetry span, which the
-      // cache would keep alive.
-      baggage = parent.getBaggage();
-      const cached = parent._asParent;
-      if (active === ROOT_CONTEXT && cached !== undefined && cached.owner === this) {
-        parentContext = cached.context;
-      } else {
-        parentContext = childContext(active, activeBaggage, parent.getSpanContext(), baggage);
-        if (active === ROOT_CONTEXT) parent._asParent = { owner: this, context: parentContext };
-      }
-    }
+    const selected = selectParent(fields.references, fields.childOf, this._warnOnce);
+    const parent = selected?.parent;
+    const baggage = selected === undefined ? (activeBaggage ?? EMPTY_BAGGAGE) : selected.baggage;
+    const parentContext = parent === undefined ? active : this._parentContext(active, activeBaggage, parent, baggage);
+    const links = selected?.links;
 
     const { startTime } = fields;
     const given = startTime === undefined ? undefined : readEpochMillis(startTime);
     if (given === undefined && startTime !== undefined) {
       logger.warn(`startSpan: startTime must be ms since the epoch, got ${typeof startTime}; using now`);
     }
+    // One clock read: the wall-clock start is derived from it (`EpochClock`).
+    const startPerformance = given === undefined ? monotonicNow() : NaN;
     return {
       tracer: this._tracer,
       name: typeof name === 'string' ? name : describeValue(name),
@@ -271,9 +237,24 @@ export class TracerShim extends opentracing.Tracer {
       root: parent === undefined && !this._implicitParent,
       links,
       baggage,
-      startMillis: given ?? Date.now(),
-      startPerformance: given === undefined ? monotonicNow() : NaN,
+      startMillis: given ?? epochClock.wholeMillisAt(startPerformance),
+      startPerformance,
     };
+  }
+
+  /**
+   * The Context a child of `parent` with `baggage` starts in. With no active Context
+   * (OpenTracing-only code) and the parent's own baggage (the usual childOf), it depends only on
+   * the parent, which never changes, so it is made once per parent and tracer. Not cached under
+   * another active Context: that may hold an OpenTelemetry span, which the cache would keep alive.
+   */
+  private _parentContext(active: Context, activeBaggage: Baggage | undefined, parent: SpanContextShim, baggage: Baggage): Context {
+    const cacheable = active === ROOT_CONTEXT && baggage === parent.getBaggage();
+    const cached = parent[PARENT_CONTEXT];
+    if (cacheable && cached !== undefined && cached.owner === this) return cached.context;
+    const made = childContext(active, activeBaggage, parent.getSpanContext(), baggage);
+    if (cacheable) parent[PARENT_CONTEXT] = { owner: this, context: made };
+    return made;
   }
 
   /** The propagator of a format: the configured one, else the global one (looked up at each call). */
@@ -298,7 +279,7 @@ export class TracerShim extends opentracing.Tracer {
    */
   private readonly _warnOnce = (message: string): void => this._warn(message.replace(/\d+ baggage items/, 'baggage items'));
 
-  /** Warns once per message, so a hot path with the same mistake does not flood the log. */
+  /** Warns once per message, so a hot path with the same mistake does not flood the log. @internal */
   protected _warn(message: string): void {
     if (this._warnings.has(message)) return;
     if (this._warnings.size < 100) this._warnings.add(message);
@@ -324,21 +305,6 @@ function childContext(active: Context, activeBaggage: Baggage | undefined, paren
   return baggage === EMPTY_BAGGAGE ? propagation.deleteBaggage(parentContext) : propagation.setBaggage(parentContext, baggage);
 }
 
-// One frozen attributes object per reference type: links are made for every child span.
-const CHILD_OF_LINK_ATTRIBUTES = Object.freeze({ [LINK_REF_TYPE_ATTRIBUTE]: opentracing.REFERENCE_CHILD_OF });
-const FOLLOWS_FROM_LINK_ATTRIBUTES = Object.freeze({ [LINK_REF_TYPE_ATTRIBUTE]: opentracing.REFERENCE_FOLLOWS_FROM });
-
-/** The link a reference becomes: its span context, with `opentracing.ref_type` (OpenTelemetry spec). */
-function linkTo(type: string, referenced: SpanContextShim): Link {
-  const attributes =
-    type === opentracing.REFERENCE_CHILD_OF
-      ? CHILD_OF_LINK_ATTRIBUTES
-      : type === opentracing.REFERENCE_FOLLOWS_FROM
-        ? FOLLOWS_FROM_LINK_ATTRIBUTES
-        : { [LINK_REF_TYPE_ATTRIBUTE]: type };
-  return Object.freeze({ context: referenced.getSpanContext(), attributes });
-}
-
 function obtainTracer(tracerOrProvider: Tracer | TracerProvider | undefined): Tracer {
   if (tracerOrProvider !== undefined && tracerOrProvider !== null) {
     if (typeof (tracerOrProvider as TracerProvider).getTracer === 'function') {
@@ -348,22 +314,4 @@ function obtainTracer(tracerOrProvider: Tracer | TracerProvider | undefined): Tr
     logger.warn('TracerShim needs a TracerProvider or a Tracer; the global TracerProvider is used');
   }
   return trace.getTracerProvider().getTracer(SHIM_TRACER_NAME, VERSION);
-}
-
-/**
- * The readable references of `references` (an array, or one reference given bare). An array
- * whose reading throws (a Proxy) keeps the references read before, with a `diag` warning, so the
- * span keeps its other options.
- */
-function resolveReferences(references: unknown): ResolvedReference[] {
-  const resolvedReferences: ResolvedReference[] = [];
-  try {
-    for (const reference of Array.isArray(references) ? (references as unknown[]) : [references]) {
-      const resolved = resolveReference(reference);
-      if (resolved !== undefined) resolvedReferences.push(resolved);
-    }
-  } catch (error) {
-    logger.warn(`startSpan: the references could not be read; the rest were ignored: ${describeError(error)}`);
-  }
-  return resolvedReferences;
 }

@@ -61,6 +61,19 @@ describe('context interop', () => {
       expect(sdk.span('otel').spanContext().traceId).toBe(sdk.span('ot').spanContext().traceId);
     });
 
+    it('should never let an OpenTelemetry child start before its OpenTracing parent, nor end after it', () => {
+      const nanos = ([seconds, ns]: readonly [number, number]) => BigInt(seconds) * 1_000_000_000n + BigInt(ns);
+      for (let i = 0; i < 2000; i++) {
+        const outer = shim.startSpan(`ot${i}`);
+        withSpan(outer, () => otel.startSpan(`otel${i}`).end());
+        outer.finish();
+        const parent = sdk.span(`ot${i}`);
+        const child = sdk.span(`otel${i}`);
+        expect(nanos(child.startTime) >= nanos(parent.startTime)).toBe(true);
+        expect(nanos(child.endTime) <= nanos(parent.endTime) + 1_000_000n).toBe(true);
+      }
+    });
+
     it("should make the span's baggage the active OpenTelemetry Baggage", () => {
       const outer = shim.startSpan('ot');
       outer.setBaggageItem('tenant', 'acme');

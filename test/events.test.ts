@@ -81,6 +81,35 @@ describe('events', () => {
       expect(toLogEvent({ event: 'note', payload: 'hello' }).attributes).toEqual({ event: 'note', payload: 'hello' });
     });
 
+    it("should spread a payload under an event that has no value, ignoring the payload's own event field", () => {
+      expect(toLogEvent({ event: undefined, payload: { event: 'x', a: 1 } })).toEqual({ name: 'log', attributes: { a: 1 }, exceptionMessage: undefined });
+    });
+
+    it('should make a spread payload with event error an exception event', () => {
+      const error = new RangeError('too far');
+      const event = toLogEvent({ payload: { 'error.object': error, where: 'map' }, event: 'error' });
+      expect(event.name).toBe('exception');
+      expect(event.attributes).toEqual({ 'exception.type': 'RangeError', 'exception.message': 'too far', 'exception.stacktrace': error.stack, where: 'map' });
+      expect(event.exceptionMessage).toBe('too far');
+    });
+
+    it('should read each field once and skip, with a warning, one whose getter throws', () => {
+      let reads = 0;
+      const fields = {
+        event: 'e',
+        get counted() {
+          reads++;
+          return 1;
+        },
+        get broken(): unknown {
+          throw new Error('getter');
+        },
+      };
+      expect(toLogEvent(fields).attributes).toEqual({ event: 'e', counted: 1 });
+      expect(reads).toBe(1);
+      expect(logs.matching('log() fields "broken" could not be read')).toHaveLength(1);
+    });
+
     it('should keep a payload field beside other fields as one attribute', () => {
       expect(toLogEvent({ event: 'e', payload: { a: 1 }, other: 2 }).attributes).toEqual({ event: 'e', payload: '{"a":1}', other: 2 });
     });

@@ -1,7 +1,7 @@
 import { TraceFlags, propagation } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS } from '../src/limits';
-import { resolveReference, resolveSpanContext, unionBaggage } from '../src/references';
+import { resolveReference, resolveSpanContext, selectParent, unionBaggage } from '../src/references';
 import { SpanContextShim } from '../src/span-context-shim';
 import { TracerShim } from '../src/tracer-shim';
 import { captureDiag } from './helpers/diag';
@@ -215,6 +215,80 @@ describe('references', () => {
       expect(resolveReference(throwing)).toBeUndefined();
       expect(resolveReference(opentracing.childOf(new opentracing.MockTracer().startSpan('m').context()))).toBeUndefined();
       expect(logs.messages).toHaveLength(3);
+    });
+  });
+
+  describe('selectParent', () => {
+    const OTHER_CONTEXT = { ...OTEL_CONTEXT, spanId: '00f067aa0ba902b7' };
+    const noWarn = () => undefined;
+    const withBaggage = (spanContext: typeof OTEL_CONTEXT, items: Record<string, string>) =>
+      new SpanContextShim(spanContext, propagation.createBaggage(Object.fromEntries(Object.entries(items).map(([k, v]) => [k, { value: v }]))));
+
+    it('should select nothing without references', () => {
+      expect(selectParent(undefined, undefined, noWarn)).toBeUndefined();
+      expect(selectParent(null, null, noWarn)).toBeUndefined();
+      expect(selectParent([], undefined, noWarn)).toBeUndefined();
+    });
+
+    it('should make childOf alone the parent, with one ChildOf link; from the second child on, one frozen list shared', () => {
+      const parent = withBaggage(OTEL_CONTEXT, { tenant: 'acme' });
+      const first = selectParent(undefined, parent, noWarn);
+      expect(first?.parent).toBe(parent);
+      expect(first?.baggage).toBe(parent.getBaggage());
+      const link = { context: OTEL_CONTEXT, attributes: { 'opentracing.ref_type': 'child_of' } };
+      expect(first?.links).toEqual([link]);
+      const second = selectParent(undefined, parent, noWarn)?.links;
+      expect(second).toEqual([link]);
+      expect(second).not.toBe(first?.links);
+      expect(Object.isFrozen(second)).toBe(true);
+      expect(Object.isFrozen(second?.[0])).toBe(true);
+      expect(selectParent(undefined, parent, noWarn)?.links).toBe(second);
+    });
+
+    it('should make the first ChildOf reference the parent, link every reference in order and unite the baggage', () => {
+      const follows = withBaggage(OTHER_CONTEXT, { a: '1' });
+      const child = withBaggage(OTEL_CONTEXT, { a: '2', b: '3' });
+      const selected = selectParent([opentracing.followsFrom(follows), opentracing.childOf(child)], undefined, noWarn);
+      expect(selected?.parent).toBe(child);
+      expect(selected?.links?.map((link) => [link.context.spanId, link.attributes?.['opentracing.ref_type']])).toEqual([
+        [OTHER_CONTEXT.spanId, 'follows_from'],
+        [OTEL_CONTEXT.spanId, 'child_of'],
+      ]);
+      expect(Object.fromEntries(selected?.baggage.getAllEntries().map(([k, e]) => [k, e.value]) ?? [])).toEqual({ a: '2', b: '3' });
+    });
+
+    it('should count childOf as a ChildOf reference after the references', () => {
+      const follows = new SpanContextShim(OTHER_CONTEXT);
+      const child = new SpanContextShim(OTEL_CONTEXT);
+      const selected = selectParent([opentracing.followsFrom(follows)], child, noWarn);
+      expect(selected?.parent).toBe(child);
+      expect(selected?.links).toHaveLength(2);
+    });
+
+    it('should make the first reference the parent when none is a ChildOf', () => {
+      const first = new SpanContextShim(OTHER_CONTEXT);
+      const selected = selectParent([opentracing.followsFrom(first), opentracing.followsFrom(new SpanContextShim(OTEL_CONTEXT))], undefined, noWarn);
+      expect(selected?.parent).toBe(first);
+    });
+
+    it('should not link a context without valid ids, but still take its baggage', () => {
+      const baggageOnly = withBaggage({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: TraceFlags.NONE }, { tenant: 'acme' });
+      const selected = selectParent(undefined, baggageOnly, noWarn);
+      expect(selected?.parent).toBe(baggageOnly);
+      expect(selected?.links).toBeUndefined();
+      expect(selected?.baggage.getEntry('tenant')?.value).toBe('acme');
+    });
+
+    it('should leave out unreadable references, with a warning, and never throw', () => {
+      const parent = new SpanContextShim(OTEL_CONTEXT);
+      const hostile = new Proxy([], {
+        get() {
+          throw new Error('trap');
+        },
+      });
+      expect(() => selectParent(hostile, parent, noWarn)).not.toThrow();
+      expect(selectParent(hostile, parent, noWarn)?.parent).toBe(parent);
+      expect(logs.matching('the references could not be read').length).toBeGreaterThan(0);
     });
   });
 

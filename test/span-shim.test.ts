@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import * as vm from 'node:vm';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
-import { MAX_PENDING_ATTRIBUTES, MAX_PENDING_EVENTS, SpanShim } from '../src/span-shim';
+import { MAX_PENDING_ATTRIBUTES, MAX_PENDING_EVENTS } from '../src/pending-span';
+import { SpanShim } from '../src/span-shim';
 import { TracerShim } from '../src/tracer-shim';
 import { MAX_CONVERTED_VALUE_LENGTH } from '../src/constants';
 import { captureDiag } from './helpers/diag';
@@ -553,6 +554,47 @@ describe('SpanShim', () => {
       const output = execFileSync(process.execPath, ['--expose-gc', '-e', script], { cwd: resolve(__dirname, '..'), encoding: 'utf8' });
       const { growth } = JSON.parse(output) as { growth: number };
       expect(growth).toBeLessThan(4 * 1024 * 1024);
+    });
+  });
+
+  describe('unsampled spans', () => {
+    /** A sampler that says no to every span and records what it was shown. */
+    class RefusingSampler extends RecordingSampler {
+      override shouldSample(...args: Parameters<RecordingSampler['shouldSample']>) {
+        super.shouldSample(...args);
+        return { decision: SamplingDecision.NOT_RECORD };
+      }
+    }
+
+    it('should still show a root sampler the late span.kind and tags before it decides', () => {
+      const sampler = new RefusingSampler();
+      const unsampled = createTestSdk({ sampler });
+      const span = new TracerShim(unsampled.provider).startSpan('op', { tags: { early: 1 } });
+      span.setTag('span.kind', 'server');
+      span.setTag('late', 2);
+      span.finish();
+      expect(sampler.calls).toEqual([expect.objectContaining({ spanKind: SpanKind.SERVER, attributes: { early: 1, late: 2 } })]);
+      expect(unsampled.spans()).toHaveLength(0);
+    });
+
+    it('should not read the tags and log fields of a span whose OpenTelemetry span does not record', () => {
+      const unsampled = createTestSdk({ sampler: new RefusingSampler() });
+      const span = new TracerShim(unsampled.provider).startSpan('op');
+      expect(span.context().toTraceId()).toMatch(/^[0-9a-f]{32}$/);
+      let reads = 0;
+      const counted = {
+        get value() {
+          reads++;
+          return 1;
+        },
+      };
+      span.addTags(counted);
+      span.setTag('error', true);
+      span.log(counted);
+      span.finish();
+      expect(reads).toBe(0);
+      expect(logs.messages).toEqual([]);
+      expect(unsampled.spans()).toHaveLength(0);
     });
   });
 

@@ -1,0 +1,133 @@
+import { INVALID_SPAN_CONTEXT, SpanKind, propagation, trace } from '@opentelemetry/api';
+import type { AttributeValue, Attributes, Baggage, Context, HrTime, Link, Span, Tracer } from '@opentelemetry/api';
+import { describeError, logger } from './logger';
+import { millisToHrTime } from './time';
+
+/**
+ * Most events and distinct tags a span keeps before its OpenTelemetry span exists: the
+ * OpenTelemetry spec's default span limits (`EventCountLimit`, `AttributeCountLimit`: 128). The
+ * provider's own limits cannot be read without SDK internals (the SDK Tracer keeps them in a
+ * private field), so at this many the OpenTelemetry span is created and takes everything after
+ * directly: the SDK then applies its configured limits and counts what it drops
+ * (`droppedEventsCount`, `droppedAttributesCount`) itself, and the shim buffers no more than
+ * this, whatever the caller logs.
+ */
+export const MAX_PENDING_EVENTS = 128;
+/** See `MAX_PENDING_EVENTS`. */
+export const MAX_PENDING_ATTRIBUTES = 128;
+
+/** What `TracerShim` decided when the OpenTracing span started. @internal */
+export interface SpanStart {
+  readonly tracer: Tracer;
+  readonly name: string;
+  /** Context the OpenTelemetry span is created in: parent span context and the span's baggage. */
+  readonly parentContext: Context;
+  /** Create a root span whatever the parent context holds (`implicitParent: false`). */
+  readonly root: boolean;
+  readonly links: readonly Link[] | undefined;
+  readonly baggage: Baggage;
+  /** Start time, ms since the epoch. */
+  readonly startMillis: number;
+  /** `performance.now()` at start; NaN when the caller gave the start time. */
+  readonly startPerformance: number;
+}
+
+/** An event logged before the OpenTelemetry span exists; replayed, with its time, when it does. */
+interface PendingEvent {
+  readonly name: string;
+  readonly attributes: Attributes;
+  readonly time: HrTime;
+}
+
+/**
+ * What a `SpanShim` gathers between `startSpan` and the creation of its OpenTelemetry span (see
+ * `SpanShim`): the name, the SpanKind, the start attributes (which samplers see) and the events
+ * with their times, at most `MAX_PENDING_ATTRIBUTES` and `MAX_PENDING_EVENTS` of them. `create`
+ * starts the OpenTelemetry span from it, once. @internal
+ */
+export class PendingSpan {
+  readonly start: SpanStart;
+  name: string;
+  kind: SpanKind;
+  /** Start attributes, made at the first tag: a span without tags makes none. */
+  private _attributes: Attributes | undefined;
+  /** How many times an attribute was kept: at least the number of keys. */
+  private _writes: number;
+  /** How many keys `_attributes` holds, counted once `_writes` reaches the limit. */
+  private _distinct: number | undefined;
+  private _events: PendingEvent[] | undefined;
+
+  constructor(start: SpanStart) {
+    this.start = start;
+    this.name = start.name;
+    this.kind = SpanKind.INTERNAL;
+    this._attributes = undefined;
+    this._writes = 0;
+    this._distinct = undefined;
+    this._events = undefined;
+  }
+
+  /**
+   * Keeps a start attribute (the caller refused `__proto__`). False, keeping nothing, when
+   * `MAX_PENDING_ATTRIBUTES` distinct keys are kept and `key` is not one of them: the caller
+   * then creates the span and sets the attribute on it.
+   */
+  setAttribute(key: string, value: AttributeValue): boolean {
+    const attributes = (this._attributes ??= {});
+    if (this._writes < MAX_PENDING_ATTRIBUTES) {
+      // Fewer writes than the limit means fewer keys: no key lookup on the usual path.
+      this._writes++;
+      attributes[key] = value;
+      return true;
+    }
+    this._distinct ??= Object.keys(attributes).length;
+    const known = hasOwn.call(attributes, key);
+    if (!known && this._distinct >= MAX_PENDING_ATTRIBUTES) return false;
+    attributes[key] = value;
+    if (!known) this._distinct++;
+    return true;
+  }
+
+  /** Keeps an event; false, keeping nothing, when `MAX_PENDING_EVENTS` are kept (see `setAttribute`). */
+  addEvent(name: string, attributes: Attributes, time: HrTime): boolean {
+    const events = (this._events ??= []);
+    if (events.length >= MAX_PENDING_EVENTS) return false;
+    events.push({ name, attributes, time });
+    return true;
+  }
+
+  /**
+   * Starts the OpenTelemetry span with the original start time and everything kept, then adds
+   * the kept events. Baggage set since start (`baggage`) belongs to the span too: span processors
+   * read it from the context the span is created in. A tracer that throws gives a non-recording
+   * span with an invalid context, with a `diag` error. Never throws.
+   */
+  create(baggage: Baggage): Span {
+    const start = this.start;
+    let span: Span;
+    try {
+      span = start.tracer.startSpan(
+        this.name,
+        {
+          kind: this.kind,
+          attributes: this._attributes,
+          // The SDK copies the links; ours may be shared and frozen.
+          links: start.links as Link[] | undefined,
+          startTime: millisToHrTime(start.startMillis),
+          root: start.root,
+        },
+        baggage === start.baggage ? start.parentContext : propagation.setBaggage(start.parentContext, baggage),
+      );
+    } catch (error) {
+      logger.error(`the OpenTelemetry tracer failed to start a span: ${describeError(error)}`);
+      span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    }
+    const events = this._events;
+    if (events !== undefined) {
+      for (const event of events) span.addEvent(event.name, event.attributes, event.time);
+    }
+    return span;
+  }
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
