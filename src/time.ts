@@ -57,7 +57,7 @@ export function readEpochMillis(value: unknown): number | undefined {
  * OpenTracing and OpenTelemetry spans of one trace line up and short spans get sub-millisecond
  * durations. Returns ms since the epoch.
  *
- * @param startEpochMillis the start, ms since the epoch (`EpochClock.wholeMillisAt`).
+ * @param startEpochMillis the start, ms since the epoch (`Date.now()` at the start).
  * @param startPerformanceMillis `monotonicNow()` at the start.
  */
 export function elapsedSince(startEpochMillis: number, startPerformanceMillis: number): number {
@@ -74,57 +74,3 @@ const clock: { now(): number } = performance;
 export function monotonicNow(): number {
   return clock.now();
 }
-
-/**
- * The wall-clock time of a monotonic clock reading, so that a span start costs one clock read
- * rather than `Date.now()` and `performance.now()` both.
- *
- * `wholeMillisAt(monotonicNow())` is what `Date.now()` would have given at that moment: whole
- * milliseconds, as the OpenTelemetry SDK's own spans start, never later (so an OpenTelemetry
- * child started after an OpenTracing parent never starts before it) and at most 1 ms earlier.
- * It holds because the offset between the clocks is estimated from below: each sample
- * `Date.now() - performance.now()` is at most the true offset (`Date.now()` rounds down) and
- * more than 1 ms under it, and the largest sample is kept, so the estimate never moves back
- * and times never step backwards. The clocks are compared again every `RESYNC_MS` of monotonic
- * time: a sample above the estimate (the wall clock stepped forward, or the machine slept)
- * replaces it, and so does one more than 1 ms below it, which no rounding explains (the wall
- * clock was set back).
- */
-export class EpochClock {
-  /** How often, in ms of monotonic time, the clocks are compared again. */
-  static readonly RESYNC_MS = 1000;
-  private readonly _wallNow: () => number;
-  private readonly _monotonicNow: () => number;
-  /** Estimated `Date.now() - performance.now()`, ms; at most the true offset. */
-  private _offset = -Infinity;
-  /** When `_offset` was last sampled, on the monotonic clock (ms). */
-  private _sampledAt = -Infinity;
-
-  /**
-   * @param wallNow ms since the epoch in whole ms, `Date.now` by default.
-   * @param monotonic monotonic ms, `performance.now` by default.
-   */
-  constructor(wallNow: () => number = Date.now, monotonic: () => number = monotonicNow) {
-    this._wallNow = wallNow;
-    this._monotonicNow = monotonic;
-  }
-
-  /**
-   * Whole ms since the epoch at the monotonic time `monotonicMillis` (a recent `monotonicNow()`
-   * reading, not one from the future).
-   */
-  wholeMillisAt(monotonicMillis: number): number {
-    if (monotonicMillis - this._sampledAt >= EpochClock.RESYNC_MS) this._sample();
-    return Math.floor(this._offset + monotonicMillis);
-  }
-
-  private _sample(): void {
-    const monotonic = this._monotonicNow();
-    const sample = this._wallNow() - monotonic;
-    if (sample > this._offset || sample < this._offset - 1) this._offset = sample;
-    this._sampledAt = monotonic;
-  }
-}
-
-/** The clock spans start by. */
-export const epochClock = new EpochClock();

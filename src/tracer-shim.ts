@@ -11,7 +11,7 @@ import { resolveSpanContext, selectParent } from './references';
 import { EMPTY_BAGGAGE, INJECTION_CONTEXT, PARENT_CONTEXT, SpanContextShim } from './span-context-shim';
 import { SpanShim } from './span-shim';
 import type { SpanStart } from './span-shim';
-import { epochClock, monotonicNow, readEpochMillis } from './time';
+import { monotonicNow, readEpochMillis } from './time';
 import { VERSION } from './version';
 
 /** Options of `TracerShim` and `createTracerShim`. */
@@ -228,7 +228,11 @@ export class TracerShim extends opentracing.Tracer {
     if (given === undefined && startTime !== undefined) {
       logger.warn(`startSpan: startTime must be ms since the epoch, got ${typeof startTime}; using now`);
     }
-    // One clock read: the wall-clock start is derived from it (`EpochClock`).
+    // Date.now() as well as the monotonic clock: the OpenTelemetry SDK starts its spans at
+    // Date.now(), so only that reading keeps an OpenTelemetry child inside its OpenTracing parent
+    // (a start derived from the monotonic clock and an estimated offset was up to 1 ms early,
+    // and a child then ended after its parent: test/context-interop.test.ts).
+    const startMillis = given ?? Date.now();
     const startPerformance = given === undefined ? monotonicNow() : NaN;
     return {
       tracer: this._tracer,
@@ -237,7 +241,7 @@ export class TracerShim extends opentracing.Tracer {
       root: parent === undefined && !this._implicitParent,
       links,
       baggage,
-      startMillis: given ?? epochClock.wholeMillisAt(startPerformance),
+      startMillis,
       startPerformance,
     };
   }

@@ -1,4 +1,4 @@
-import { EpochClock, elapsedSince, millisToHrTime, readEpochMillis } from '../src/time';
+import { elapsedSince, millisToHrTime, readEpochMillis } from '../src/time';
 
 describe('time', () => {
   describe('millisToHrTime', () => {
@@ -47,62 +47,5 @@ describe('time', () => {
       const startPerformance = performance.now() - 250;
       expect(elapsedSince(1_000, startPerformance)).toBeGreaterThanOrEqual(1_250);
     });
-  });
-});
-
-describe('EpochClock', () => {
-  /** A clock pair under the test's control: wall ms (whole) and monotonic ms. */
-  function fakeClocks(offset: number) {
-    const clocks = { monotonic: 100.25, offset };
-    const wall = () => Math.floor(clocks.offset + clocks.monotonic);
-    return { clocks, clock: new EpochClock(wall, () => clocks.monotonic) };
-  }
-
-  it('should give what Date.now() gives, in whole ms, never later and at most 1 ms earlier', () => {
-    const clock = new EpochClock();
-    for (let i = 0; i < 1000; i++) {
-      const before = Date.now();
-      const millis = clock.wholeMillisAt(performance.now());
-      const after = Date.now();
-      expect(Number.isInteger(millis)).toBe(true);
-      expect(millis).toBeLessThanOrEqual(after);
-      expect(millis).toBeGreaterThanOrEqual(before - 1);
-    }
-  });
-
-  it('should never step backwards while the clocks keep their offset, whatever the rounding of each sample', () => {
-    const { clocks, clock } = fakeClocks(1_700_000_000_000.7);
-    let last = -Infinity;
-    for (let i = 0; i < 200; i++) {
-      clocks.monotonic += EpochClock.RESYNC_MS + 0.37;
-      const millis = clock.wholeMillisAt(clocks.monotonic);
-      expect(millis).toBeGreaterThanOrEqual(last);
-      expect(millis).toBeLessThanOrEqual(Math.floor(clocks.offset + clocks.monotonic));
-      last = millis;
-    }
-  });
-
-  it('should follow the wall clock forward (the machine slept) and back (the clock was set back) at the next sample', () => {
-    const { clocks, clock } = fakeClocks(1_700_000_000_000);
-    clock.wholeMillisAt(clocks.monotonic);
-    clocks.offset += 60_000;
-    clocks.monotonic += EpochClock.RESYNC_MS;
-    expect(clock.wholeMillisAt(clocks.monotonic)).toBe(Math.floor(clocks.offset + clocks.monotonic));
-    clocks.offset -= 120_000;
-    clocks.monotonic += EpochClock.RESYNC_MS;
-    expect(clock.wholeMillisAt(clocks.monotonic)).toBe(Math.floor(clocks.offset + clocks.monotonic));
-  });
-
-  it('should not read the wall clock again within RESYNC_MS', () => {
-    let wallReads = 0;
-    const clock = new EpochClock(
-      () => {
-        wallReads++;
-        return 1_700_000_000_000;
-      },
-      () => 5,
-    );
-    for (let at = 5; at < 5 + EpochClock.RESYNC_MS; at += 10) clock.wholeMillisAt(at);
-    expect(wallReads).toBe(1);
   });
 });
