@@ -18,9 +18,11 @@ export type { SpanStart } from './pending-span';
 /**
  * Where a span is in its life: `pending` until its OpenTelemetry span is created (spans started
  * by `TracerShim`; the data lives in a `PendingSpan`), `live` while the OpenTelemetry span exists
- * (a wrapped span starts here), `finished` after `finish()`, when the OpenTelemetry span is let go.
+ * (a wrapped span starts here), `unrecorded` when the OpenTelemetry span the shim created does not
+ * record (its trace is not sampled: nothing later can be recorded, so tags, logs and the end time
+ * are not translated), `finished` after `finish()`, when the OpenTelemetry span is let go.
  */
-type SpanState = 'pending' | 'live' | 'finished';
+type SpanState = 'pending' | 'live' | 'unrecorded' | 'finished';
 
 /**
  * An OpenTracing Span backed by an OpenTelemetry Span; the OpenTracing API's hooks (`_addTags`,
@@ -50,11 +52,6 @@ export class SpanShim extends opentracing.Span {
   private _span: Span | undefined;
   /** The OpenTelemetry span's context once the span exists (also for a wrapped span); kept after finish. */
   private _spanContext: SpanContext | undefined;
-  /**
-   * False once the OpenTelemetry span this shim created is not recording (its trace is not
-   * sampled): nothing more can be recorded, so tags, logs and the end time are not translated.
-   */
-  private _recording: boolean;
   private _baggage: Baggage;
   private _contextShim: SpanContextShim | undefined;
   /** OpenTracing's `error` tag: the last write wins, so the status is decided at finish. */
@@ -83,7 +80,6 @@ export class SpanShim extends opentracing.Span {
     this._contextShim = undefined;
     this._status = SpanStatusCode.UNSET;
     this._errorMessage = undefined;
-    this._recording = true;
     if (span instanceof PendingSpan) {
       this._state = 'pending';
       this._pending = span;
@@ -119,6 +115,7 @@ export class SpanShim extends opentracing.Span {
   getSpan(): Span {
     switch (this._state) {
       case 'live':
+      case 'unrecorded':
         return this._span as Span;
       case 'pending':
         return this._createSpan();
@@ -156,8 +153,8 @@ export class SpanShim extends opentracing.Span {
   protected override _setOperationName(name: string): void {
     if (this._state === 'finished') return;
     const text = typeof name === 'string' ? name : String(toAttributeValue(name));
-    if (this._state === 'live') (this._span as Span).updateName(text);
-    else (this._pending as PendingSpan).name = text;
+    if (this._state === 'pending') (this._pending as PendingSpan).name = text;
+    else (this._span as Span).updateName(text);
   }
 
   /** @internal OpenTracing hook. */
@@ -179,7 +176,7 @@ export class SpanShim extends opentracing.Span {
 
   /** @internal OpenTracing hook. */
   protected override _addTags(tags: { [key: string]: unknown }): void {
-    if (this._state === 'finished' || !this._recording) return;
+    if (this._state === 'finished' || this._state === 'unrecorded') return;
     if (typeof tags !== 'object' || tags === null) {
       logger.warn(`addTags expects an object, got ${typeof tags}; ignored`);
       return;
@@ -189,7 +186,7 @@ export class SpanShim extends opentracing.Span {
 
   /** @internal OpenTracing hook. */
   protected override _log(fields: { [key: string]: unknown }, timestamp?: number): void {
-    if (this._state === 'finished' || !this._recording) return;
+    if (this._state === 'finished' || this._state === 'unrecorded') return;
     const event = toLogEvent(fields);
     if (event.exceptionMessage !== undefined) this._errorMessage = event.exceptionMessage;
     const time = timestamp === undefined ? this._now() : this._readTime(timestamp, 'log');
@@ -200,7 +197,7 @@ export class SpanShim extends opentracing.Span {
   /** @internal OpenTracing hook. */
   protected override _finish(finishTime?: number): void {
     if (this._state === 'finished') return;
-    const recording = this._recording;
+    const recording = this._state !== 'unrecorded';
     // A span not recording is ended all the same, without a time that it would not keep.
     const time = !recording ? undefined : finishTime === undefined ? this._now() : this._readTime(finishTime, 'finish');
     const span = this.getSpan();
@@ -226,7 +223,7 @@ export class SpanShim extends opentracing.Span {
    */
   override setTag(key: string, value: unknown): this {
     try {
-      if (this._state !== 'finished' && this._recording) this._setTag(typeof key === 'string' ? key : tagKey(key), value);
+      if (this._state !== 'finished' && this._state !== 'unrecorded') this._setTag(typeof key === 'string' ? key : tagKey(key), value);
     } catch (error) {
       logger.warn(`setTag failed; tag dropped: ${describeError(error)}`);
     }
@@ -255,11 +252,10 @@ export class SpanShim extends opentracing.Span {
     this.getSpan().setAttribute(key, effect.value);
   }
 
-  /** Creates the OpenTelemetry span from what was gathered since start: `pending` -> `live`. */
+  /** Creates the OpenTelemetry span from what was gathered since start: `pending` -> `live` or `unrecorded`. */
   private _createSpan(): Span {
     const span = (this._pending as PendingSpan).create(this._baggage);
-    this._recording = isRecording(span);
-    this._state = 'live';
+    this._state = isRecording(span) ? 'live' : 'unrecorded';
     this._pending = undefined;
     this._span = span;
     this._spanContext = span.spanContext();
