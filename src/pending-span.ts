@@ -26,10 +26,22 @@ export interface SpanStart {
   readonly root: boolean;
   readonly links: readonly Link[] | undefined;
   readonly baggage: Baggage;
-  /** Start time, ms since the epoch. */
+  /**
+   * Start time, ms since the epoch; NaN for a span created at once (`createAtStart`) without a
+   * given start time: the OpenTelemetry SDK then reads its own clock, for the start, the events
+   * and the end.
+   */
   readonly startMillis: number;
-  /** `performance.now()` at start; NaN when the caller gave the start time. */
+  /** `performance.now()` at start; NaN when the caller gave the start time, or with `createAtStart`. */
   readonly startPerformance: number;
+  /**
+   * The parent is valid and not sampled, so the OpenTelemetry span is created at start rather
+   * than on first use: a parent-based sampler (OpenTelemetry's default, and jaeger-client's rule
+   * that a child follows its parent's decision) decides from the parent alone, so a late
+   * `span.kind` could not change the decision, and the span records nothing; tags and logs are
+   * then not translated at all (issue 17: production traces are mostly not sampled).
+   */
+  readonly createAtStart: boolean;
 }
 
 /** An event logged before the OpenTelemetry span exists; replayed, with its time, when it does. */
@@ -113,7 +125,7 @@ export class PendingSpan {
           attributes: this._attributes,
           // The SDK copies the links; ours may be shared and frozen.
           links: start.links as Link[] | undefined,
-          startTime: millisToHrTime(start.startMillis),
+          startTime: Number.isNaN(start.startMillis) ? undefined : millisToHrTime(start.startMillis),
           root: start.root,
         },
         baggage === start.baggage ? start.parentContext : propagation.setBaggage(start.parentContext, baggage),

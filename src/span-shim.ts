@@ -38,7 +38,8 @@ type SpanState = 'pending' | 'live' | 'unrecorded' | 'finished';
  * activation (`withSpan`), `finish()`, or the 129th buffered log or distinct tag
  * (`MAX_PENDING_EVENTS`, `MAX_PENDING_ATTRIBUTES`: the buffer is bounded, and the SDK's span
  * limits then apply); the OpenTelemetry span then starts with the original start time. After
- * that, `span.kind` stays an attribute and `diag` says why.
+ * that, `span.kind` stays an attribute and `diag` says why. Under a valid parent that is not
+ * sampled the span is created at start (`SpanStart.createAtStart`, docs/mapping.md).
  *
  * Every call after `finish()` is ignored, silently: instrumentation such as express-opentracing
  * finishes twice. No call throws into the caller; failures are reported through `diag`.
@@ -104,6 +105,7 @@ export class SpanShim extends opentracing.Span {
   static _startDeferred(tracerShim: opentracing.Tracer, start: SpanStart, tags: unknown): SpanShim {
     const shim = new this(tracerShim, new PendingSpan(start), start.baggage);
     if (tags !== undefined && tags !== null) shim._addTags(tags as Record<string, unknown>);
+    if (start.createAtStart) shim.getSpan();
     return shim;
   }
 

@@ -228,12 +228,15 @@ export class TracerShim extends opentracing.Tracer {
     if (given === undefined && startTime !== undefined) {
       logger.warn(`startSpan: startTime must be ms since the epoch, got ${typeof startTime}; using now`);
     }
+    const createAtStart = hasUnsampledParent(parent, this._implicitParent ? active : undefined);
     // Date.now() as well as the monotonic clock: the OpenTelemetry SDK starts its spans at
     // Date.now(), so only that reading keeps an OpenTelemetry child inside its OpenTracing parent
     // (a start derived from the monotonic clock and an estimated offset was up to 1 ms early,
-    // and a child then ended after its parent: test/context-interop.test.ts).
-    const startMillis = given ?? Date.now();
-    const startPerformance = given === undefined ? monotonicNow() : NaN;
+    // and a child then ended after its parent: test/context-interop.test.ts). A span created at
+    // once leaves the clock to the SDK.
+    const ownClock = given === undefined && !createAtStart;
+    const startMillis = given ?? (ownClock ? Date.now() : NaN);
+    const startPerformance = ownClock ? monotonicNow() : NaN;
     return {
       tracer: this._tracer,
       name: typeof name === 'string' ? name : describeValue(name),
@@ -243,6 +246,7 @@ export class TracerShim extends opentracing.Tracer {
       baggage,
       startMillis,
       startPerformance,
+      createAtStart,
     };
   }
 
@@ -289,6 +293,16 @@ export class TracerShim extends opentracing.Tracer {
     if (this._warnings.size < 100) this._warnings.add(message);
     logger.warn(message);
   }
+}
+
+/**
+ * Whether the span's parent (the selected reference's context, else the active Context's span
+ * when the tracer takes an implicit parent) is valid and not sampled: see `SpanStart.createAtStart`.
+ */
+function hasUnsampledParent(parent: SpanContextShim | undefined, active: Context | undefined): boolean {
+  if (parent !== undefined) return (parent.getSpanContext().traceFlags & TraceFlags.SAMPLED) === 0 && parent.isValid();
+  const activeSpanContext = active === undefined || active === ROOT_CONTEXT ? undefined : trace.getSpanContext(active);
+  return activeSpanContext !== undefined && (activeSpanContext.traceFlags & TraceFlags.SAMPLED) === 0 && isSpanContextValid(activeSpanContext);
 }
 
 /**

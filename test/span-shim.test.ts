@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import * as vm from 'node:vm';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, BasicTracerProvider, InMemorySpanExporter, ParentBasedSampler, SamplingDecision, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
 import { MAX_PENDING_ATTRIBUTES, MAX_PENDING_EVENTS } from '../src/pending-span';
+import { SpanContextShim } from '../src/span-context-shim';
 import { SpanShim } from '../src/span-shim';
 import { TracerShim } from '../src/tracer-shim';
 import { MAX_CONVERTED_VALUE_LENGTH } from '../src/constants';
@@ -595,6 +596,76 @@ describe('SpanShim', () => {
       expect(reads).toBe(0);
       expect(logs.messages).toEqual([]);
       expect(unsampled.spans()).toHaveLength(0);
+    });
+
+    /** A remote parent that is valid and not sampled, as extract gives it for `traceparent: ...-00`. */
+    const unsampledParent = () =>
+      new SpanContextShim({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 0, isRemote: true });
+
+    it('should create the span at start under a valid not-sampled parent, and read none of its later tags and logs', () => {
+      const sampler = new RecordingSampler();
+      const parentBased = createTestSdk({ sampler: new ParentBasedSampler({ root: sampler }) });
+      const shim = new TracerShim(parentBased.provider);
+      const span = shim.startSpan('child', { childOf: unsampledParent(), tags: { early: 1 } });
+      expect((span as SpanShim).getSpan().isRecording()).toBe(false);
+      let reads = 0;
+      const counted = {
+        get value() {
+          reads++;
+          return 1;
+        },
+      };
+      span.setTag('span.kind', 'server');
+      span.addTags(counted);
+      span.log(counted);
+      span.finish();
+      expect(reads).toBe(0);
+      expect(span.context().toTraceId()).toBe('0af7651916cd43dd8448eb211c80319c');
+      expect(parentBased.spans()).toHaveLength(0);
+      expect(sampler.calls).toHaveLength(0);
+    });
+
+    it('should do the same under an active not-sampled OpenTelemetry span (implicit parent)', () => {
+      const parentBased = createTestSdk({ sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }) });
+      const shim = new TracerShim(parentBased.provider);
+      const parent = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 0 });
+      registerGlobals();
+      try {
+        const span = context.with(trace.setSpan(context.active(), parent), () => shim.startSpan('child'));
+        expect((span as SpanShim).getSpan().isRecording()).toBe(false);
+        expect(span.context().toTraceId()).toBe('0af7651916cd43dd8448eb211c80319c');
+        span.finish();
+      } finally {
+        resetGlobals();
+      }
+      expect(parentBased.spans()).toHaveLength(0);
+    });
+
+    it('should record such a span with its start tags and the SDK clock when a sampler samples it anyway; a late span.kind is then an attribute', () => {
+      const alwaysOn = createTestSdk({ sampler: new AlwaysOnSampler() });
+      const shim = new TracerShim(alwaysOn.provider);
+      const before = Date.now();
+      const span = shim.startSpan('child', { childOf: unsampledParent(), tags: { early: 1 } });
+      span.setTag('span.kind', 'server');
+      span.log({ event: 'late' });
+      span.finish();
+      const finished = alwaysOn.span('child');
+      expect(finished.kind).toBe(SpanKind.INTERNAL);
+      expect(finished.attributes).toEqual({ early: 1, 'span.kind': 'server' });
+      expect(finished.events.map((event) => event.name)).toEqual(['late']);
+      expect(finished.parentSpanContext?.spanId ?? (finished as unknown as { parentSpanId: string }).parentSpanId).toBe('b7ad6b7169203331');
+      const startMillis = finished.startTime[0] * 1000 + finished.startTime[1] / 1e6;
+      expect(startMillis).toBeGreaterThanOrEqual(before);
+      expect(finished.ended).toBe(true);
+      expect(logs.messages.some((message) => message.includes('span.kind'))).toBe(true);
+    });
+
+    it('should keep a given start time for a span created at start', () => {
+      const alwaysOn = createTestSdk({ sampler: new AlwaysOnSampler() });
+      const shim = new TracerShim(alwaysOn.provider);
+      shim.startSpan('child', { childOf: unsampledParent(), startTime: 1_700_000_000_123.5 }).finish(1_700_000_000_200);
+      expect(alwaysOn.span('child').startTime).toEqual([1_700_000_000, 123_500_000]);
+      expect(alwaysOn.span('child').endTime).toEqual([1_700_000_000, 200_000_000]);
     });
   });
 
