@@ -75,10 +75,8 @@ const native = {
    * reference: the parent also becomes a Link with `opentracing.ref_type` (docs/mapping.md).
    * The floor for a spec-following shim; shown for information.
    */
-  lifecycleWithLink(tracer) {
-    const parent = tracer.startSpan('parent');
-    const parentContext = trace.setSpan(ROOT_CONTEXT, parent);
-    const links = [{ context: parent.spanContext(), attributes: { 'opentracing.ref_type': 'child_of' } }];
+  lifecycleWithLink(tracer, parentContext = trace.setSpan(ROOT_CONTEXT, tracer.startSpan('parent'))) {
+    const links = [{ context: trace.getSpanContext(parentContext), attributes: { 'opentracing.ref_type': 'child_of' } }];
     return () => {
       const span = tracer.startSpan(
         'GET /users/:id',
@@ -315,6 +313,8 @@ const SCENARIOS = [
     targets: [{ kind: 'cost', variant: 'shim', of: 'native', max: 1.5 }],
     variants: {
       native: (env) => native.lifecycle(env.native, propagation.extract(ROOT_CONTEXT, UNSAMPLED_CARRIER, defaultTextMapGetter)),
+      // The floor for a conforming shim, as in (a): the SDK's sampler is handed the ChildOf Link.
+      'native+link': (env) => native.lifecycleWithLink(env.native, propagation.extract(ROOT_CONTEXT, UNSAMPLED_CARRIER, defaultTextMapGetter)),
       shim: (env) => ot.lifecycle(env.shim, env.shim.extract(opentracing.FORMAT_HTTP_HEADERS, UNSAMPLED_CARRIER)),
       'jaeger-client': (env) =>
         ot.lifecycle(env.jaegerClientSampled, env.jaegerClientSampled.extract(opentracing.FORMAT_HTTP_HEADERS, UNSAMPLED_JAEGER_CARRIER)),
