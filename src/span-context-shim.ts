@@ -1,6 +1,7 @@
 import { INVALID_SPAN_CONTEXT, isSpanContextValid, propagation } from '@opentelemetry/api';
 import type { Baggage, BaggageEntry, Context, Link, SpanContext } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
+import { limitEntries } from './limits';
 
 /** Where a span context shim reads its OpenTelemetry span context when it is first asked. @internal */
 export interface SpanContextSource {
@@ -61,6 +62,11 @@ export class SpanContextShim extends opentracing.SpanContext {
   [CHILD_OF_LINKS]: readonly Link[] | null | undefined;
   /** The baggage's entries, listed once (`getAllEntries()` copies them at each call, and the baggage never changes). */
   private _entries: BaggageEntries | undefined;
+  /**
+   * A propagator's Baggage not yet held to the extract limits (`_useExtracted`): listed and
+   * limited when the baggage is first read, so that a context only passed on pays nothing.
+   */
+  private _unlimited: Baggage | undefined;
 
   /**
    * @param spanContext the OpenTelemetry span context (hex ids, trace flags, `isRemote`).
@@ -76,6 +82,7 @@ export class SpanContextShim extends opentracing.SpanContext {
     this[PARENT_CONTEXT] = undefined;
     this[CHILD_OF_LINKS] = undefined;
     this._entries = undefined;
+    this._unlimited = undefined;
   }
 
   /**
@@ -106,12 +113,14 @@ export class SpanContextShim extends opentracing.SpanContext {
 
   /** The OpenTelemetry Baggage of this context (immutable). */
   getBaggage(): Baggage {
+    if (this._unlimited !== undefined) this._limit();
     this._baggage ??= propagation.createBaggage(Object.fromEntries(this._entries as BaggageEntries));
     return this._baggage;
   }
 
   /** @internal The baggage's entries, listed once: see `_entries`. Do not modify them. */
   _baggageEntries(): BaggageEntries {
+    if (this._unlimited !== undefined) this._limit();
     this._entries ??= this._baggage === EMPTY_BAGGAGE ? NO_ENTRIES : (this._baggage as Baggage).getAllEntries();
     return this._entries;
   }
@@ -136,11 +145,37 @@ export class SpanContextShim extends opentracing.SpanContext {
   _useBaggageOf(other: SpanContextShim): this {
     this._baggage = other._baggage;
     this._entries = other._entries;
+    this._unlimited = other._unlimited;
     return this;
+  }
+
+  /**
+   * Gives this new context the Baggage a propagator extracted, whose size is not known without
+   * listing it: it is held to `MAX_BAGGAGE_ITEMS` and `MAX_BAGGAGE_BYTES` (`limitEntries`, with
+   * its `diag` warning) when first read (`getBaggage`, `getBaggageItem`, a child span, inject),
+   * not at extract.
+   * @internal used by extract
+   */
+  _useExtracted(baggage: Baggage): this {
+    this._baggage = undefined;
+    this._entries = undefined;
+    this._unlimited = baggage;
+    return this;
+  }
+
+  /** Lists and limits `_unlimited` once; what `_useEntries` does at extract for a listed Baggage. */
+  private _limit(): void {
+    const baggage = this._unlimited as Baggage;
+    this._unlimited = undefined;
+    const listed = baggage.getAllEntries();
+    const entries = limitEntries(listed, 'extract');
+    this._entries = entries;
+    this._baggage = entries.length === 0 ? EMPTY_BAGGAGE : entries === listed ? baggage : undefined;
   }
 
   /** The value of baggage item `key`, or `undefined` when there is none. */
   getBaggageItem(key: string): string | undefined {
+    if (this._unlimited !== undefined) this._limit();
     if (this._baggage !== undefined) return this._baggage.getEntry(key)?.value;
     for (const [name, entry] of this._entries as BaggageEntries) if (name === key) return entry.value;
     return undefined;

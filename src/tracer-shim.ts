@@ -195,10 +195,17 @@ export class TracerShim extends opentracing.Tracer {
   protected _contextFromExtraction(extracted: Context): SpanContextShim | null {
     let spanContext: SpanContext = trace.getSpanContext(extracted) ?? INVALID_SPAN_CONTEXT;
     const baggage = propagation.getBaggage(extracted);
-    // Within the limits the propagator's Baggage is kept: told without copying its entries for
-    // the api's own Baggage (the usual case), else by listing them. Over the limits, the kept
-    // entries make a new Baggage when it is first asked for.
+    // Within the limits the propagator's Baggage is kept: told without listing its entries for a
+    // Baggage this package made (`createSizedBaggage`), else by listing them, when first read if
+    // the context is kept anyway. Over the limits, the kept entries make a new Baggage when it is
+    // first asked for.
     const count = baggage === undefined ? 0 : countWithinLimits(baggage);
+    if (count === undefined && (isSpanContextValid(spanContext) || (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0)) {
+      // The context is kept whatever its baggage holds: the baggage is listed and limited only
+      // if it is read (issue 17: listing cost 0.5 µs per extract, for contexts only passed on).
+      if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
+      return new SpanContextShim(spanContext)._useExtracted(baggage as Baggage);
+    }
     const listed = count === undefined ? (baggage as Baggage).getAllEntries() : undefined;
     const entries = listed === undefined ? undefined : limitEntries(listed, 'extract');
     const hasBaggage = entries === undefined ? (count as number) > 0 : entries.length > 0;

@@ -2,7 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import * as vm from 'node:vm';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { AlwaysOnSampler, BasicTracerProvider, InMemorySpanExporter, ParentBasedSampler, SamplingDecision, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  ParentBasedSampler,
+  SamplingDecision,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
 import { MAX_PENDING_ATTRIBUTES, MAX_PENDING_EVENTS } from '../src/pending-span';
 import { SpanContextShim } from '../src/span-context-shim';

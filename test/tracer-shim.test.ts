@@ -644,6 +644,41 @@ describe('TracerShim', () => {
       expect(logs.matching('extract: dropped 120 baggage items over the limits')).toHaveLength(1);
     });
 
+    it('should list the Baggage of a kept context only when it is first read, then hold it to the limits there', () => {
+      let listings = 0;
+      const countingPropagator: TextMapPropagator = {
+        ...unboundedBaggagePropagator,
+        extract(ctx, carrier, getter) {
+          const extracted = unboundedBaggagePropagator.extract(ctx, carrier, getter);
+          const baggage = propagation.getBaggage(extracted) as Baggage;
+          const counting = Object.create(baggage, {
+            getAllEntries: {
+              value: () => {
+                listings++;
+                return baggage.getAllEntries();
+              },
+            },
+          }) as Baggage;
+          const withSpan = trace.setSpanContext(extracted, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 });
+          return propagation.setBaggage(withSpan, counting);
+        },
+      };
+      const shim = new TracerShim(sdk.provider, { textMapPropagator: countingPropagator });
+      const carrier: Record<string, string> = {};
+      for (let i = 0; i < 300; i++) carrier[`b-k${i}`] = 'v';
+      const extracted = shim.extract(opentracing.FORMAT_TEXT_MAP, carrier) as ShimContext;
+      expect(extracted.toTraceId()).toBe('0af7651916cd43dd8448eb211c80319c');
+      expect(listings).toBe(0);
+      expect(logs.matching('dropped')).toHaveLength(0);
+      expect(extracted.getBaggageItem('k0')).toBe('v');
+      expect(extracted.getBaggageItem('k299')).toBeUndefined();
+      expect(extracted.getBaggage().getAllEntries()).toHaveLength(180);
+      const child = shim.startSpan('child', { childOf: extracted });
+      expect((child.context() as ShimContext).getBaggage().getAllEntries()).toHaveLength(180);
+      expect(listings).toBe(1);
+      expect(logs.matching('extract: dropped 120 baggage items over the limits')).toHaveLength(1);
+    });
+
     it("should keep the propagator's own Baggage when it is within the limits, and make a new one when it is not", () => {
       const made: Baggage[] = [];
       const recordingPropagator: TextMapPropagator = {
