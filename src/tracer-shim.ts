@@ -200,7 +200,7 @@ export class TracerShim extends opentracing.Tracer {
     // the context is kept anyway. Over the limits, the kept entries make a new Baggage when it is
     // first asked for.
     const count = baggage === undefined ? 0 : countWithinLimits(baggage);
-    if (count === undefined && (isSpanContextValid(spanContext) || (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0)) {
+    if (count === undefined && ((spanContext.traceFlags & TraceFlags.SAMPLED) !== 0 || isSpanContextValid(spanContext))) {
       // The context is kept whatever its baggage holds: the baggage is listed and limited only
       // if it is read (issue 17: listing cost 0.5 µs per extract, for contexts only passed on).
       if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
