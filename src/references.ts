@@ -75,9 +75,9 @@ export function selectParent(references: unknown, childOf: unknown, warn: Warn):
 /**
  * Reads anything OpenTracing code passes as a span context: this shim's `SpanContextShim`; a
  * Span, also from another copy of the `opentracing` package (duck-typed on `context()`, because
- * several copies in one `node_modules` tree are common and `instanceof` fails between them:
- * see `../shared/reference/real-clients.md`); a span context shim of another copy of this
- * package (`getSpanContext()`); or a span context of another OpenTracing tracer (jaeger-client,
+ * several copies in one `node_modules` tree are common: packages that pin different
+ * `opentracing` versions each get their own, and `instanceof` fails between them); a span
+ * context shim of another copy of this package (`getSpanContext()`); or a span context of another OpenTracing tracer (jaeger-client,
  * MockTracer), used as a remote context when its `toTraceId()`/`toSpanId()` give hex ids (short
  * ids are left-padded, as jaeger-client strips leading zeros). A foreign context's sampled flag
  * comes from its `isSampled()` when it has one (jaeger-client), else it is taken as sampled, and
