@@ -216,7 +216,14 @@ function isBaggage(value: unknown): value is Baggage {
 export function unionBaggage(parent: SpanContextShim, referenced: readonly SpanContextShim[], warn: Warn): Baggage {
   const parentEntries = parent._baggageEntries();
   const lists: BaggageEntries[] = [parentEntries];
-  for (const other of referenced) if (other !== parent) lists.push(other._baggageEntries());
+  for (const other of referenced) {
+    if (other === parent) continue;
+    const entries = other._baggageEntries();
+    if (entries.length > 0) lists.push(entries);
+  }
+  // No other context has baggage (the usual batch of FollowsFrom references): the parent's, as
+  // for a single reference, with no union built.
+  if (lists.length === 1) return parent.getBaggage();
   let dropped = false;
   const union = unionWithinLimits(lists, 'startSpan', (message) => {
     dropped = true;
