@@ -25,6 +25,7 @@ const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto'
 const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 const shim = require('../dist/cjs/index.js');
 const { native, ot } = require('./scenarios');
+const { median, positiveIntegerFromEnv, quantile, rotate } = require('./stats');
 
 const ROUNDS = positiveIntegerFromEnv('BENCH_E2E_ROUNDS', 8);
 const SLICE_MS = positiveIntegerFromEnv('BENCH_E2E_SLICE_MS', 250);
@@ -212,28 +213,6 @@ function getJson(url) {
       })
       .on('error', reject);
   });
-}
-
-function rotate(items, by) {
-  const offset = by % items.length;
-  return [...items.slice(offset), ...items.slice(0, offset)];
-}
-
-function median(values) {
-  return quantile(values, 0.5);
-}
-
-function quantile(values, q) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.min(below + 1, sorted.length - 1);
-  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
-}
-
-function positiveIntegerFromEnv(name, fallback) {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
 const round3 = (x) => Math.round(x * 1000) / 1000;

@@ -25,6 +25,7 @@ const { propagation, trace } = require('@opentelemetry/api');
 const { Bench } = require('tinybench');
 const { closeEnvironment, createEnvironment } = require('./setup');
 const { BAGGAGE, SCENARIOS: ALL_SCENARIOS, sink } = require('./scenarios');
+const { median, positiveIntegerFromEnv, quantile, rotate } = require('./stats');
 
 const ROUNDS = positiveIntegerFromEnv('BENCH_ROUNDS', 50);
 const TIME_MS = positiveIntegerFromEnv('BENCH_TIME_MS', 30);
@@ -614,35 +615,12 @@ function readVersion(directory) {
   }
 }
 
-function rotate(items, by) {
-  const offset = by % items.length;
-  return [...items.slice(offset), ...items.slice(0, offset)];
-}
-
-function median(values) {
-  return quantile(values, 0.5);
-}
-
-/** The q-quantile, linearly interpolated between the closest ranks. */
-function quantile(values, q) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.min(below + 1, sorted.length - 1);
-  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
-}
-
 /** 95% margin of error of the mean of `values`, in percent of the mean (normal approximation). */
 function marginOfError(values) {
   const mean = values.reduce((sum, x) => sum + x, 0) / values.length;
   if (values.length < 2 || mean === 0) return 0;
   const variance = values.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (values.length - 1);
   return (100 * 1.96 * Math.sqrt(variance / values.length)) / mean;
-}
-
-function positiveIntegerFromEnv(name, fallback) {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
 const round2 = (x) => Math.round(x * 100) / 100;
