@@ -2,6 +2,7 @@ import { INVALID_SPAN_CONTEXT, isSpanContextValid, propagation } from '@opentele
 import type { Baggage, BaggageEntry, Context, Link, SpanContext } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 import { limitEntries } from './limits';
+import { describeError, logger } from './logger';
 
 /** Where a span context shim reads its OpenTelemetry span context when it is first asked. @internal */
 export interface SpanContextSource {
@@ -163,11 +164,23 @@ export class SpanContextShim extends opentracing.SpanContext {
     return this;
   }
 
-  /** Lists and limits `_unlimited` once; what `_useEntries` does at extract for a listed Baggage. */
+  /**
+   * Lists and limits `_unlimited` once; what `_useEntries` does at extract for a listed Baggage.
+   * A Baggage whose listing throws (a propagator's own class) is left out, with a `diag` warning:
+   * this runs inside public getters, which must not throw.
+   */
   private _limit(): void {
     const baggage = this._unlimited as Baggage;
     this._unlimited = undefined;
-    const listed = baggage.getAllEntries();
+    let listed: BaggageEntries;
+    try {
+      listed = baggage.getAllEntries();
+    } catch (error) {
+      logger.warn(`extract: the extracted baggage could not be read and was left out: ${describeError(error)}`);
+      this._entries = NO_ENTRIES;
+      this._baggage = EMPTY_BAGGAGE;
+      return;
+    }
     const entries = limitEntries(listed, 'extract');
     this._entries = entries;
     this._baggage = entries.length === 0 ? EMPTY_BAGGAGE : entries === listed ? baggage : undefined;

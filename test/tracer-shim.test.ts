@@ -679,6 +679,31 @@ describe('TracerShim', () => {
       expect(logs.matching('extract: dropped 120 baggage items over the limits')).toHaveLength(1);
     });
 
+    it('should leave out, with a warning and without throwing, an extracted Baggage whose listing throws when it is first read', () => {
+      const throwingPropagator: TextMapPropagator = {
+        ...unboundedBaggagePropagator,
+        extract(ctx) {
+          const broken = Object.create(propagation.createBaggage({ a: { value: '1' } }), {
+            getAllEntries: {
+              value: () => {
+                throw new Error('broken baggage');
+              },
+            },
+          }) as Baggage;
+          const withSpan = trace.setSpanContext(ctx, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 });
+          return propagation.setBaggage(withSpan, broken);
+        },
+      };
+      const shim = new TracerShim(sdk.provider, { textMapPropagator: throwingPropagator });
+      const extracted = shim.extract(opentracing.FORMAT_TEXT_MAP, {}) as ShimContext;
+      expect(extracted.toTraceId()).toBe('0af7651916cd43dd8448eb211c80319c');
+      expect(() => extracted.getBaggageItem('a')).not.toThrow();
+      expect(extracted.getBaggageItem('a')).toBeUndefined();
+      expect(extracted.getBaggage().getAllEntries()).toEqual([]);
+      expect(() => shim.startSpan('child', { childOf: extracted }).finish()).not.toThrow();
+      expect(logs.matching('extract: the extracted baggage could not be read')).toHaveLength(1);
+    });
+
     it("should keep the propagator's own Baggage when it is within the limits, and make a new one when it is not", () => {
       const made: Baggage[] = [];
       const recordingPropagator: TextMapPropagator = {
