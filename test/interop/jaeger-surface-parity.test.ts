@@ -1,10 +1,11 @@
 import { metrics } from '@opentelemetry/api';
-import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { SumMetricData } from '@opentelemetry/sdk-metrics';
 import * as opentracing from 'opentracing';
 import * as promClient from 'prom-client';
 import * as shimModule from '../../src/jaeger';
 import { captureDiag } from '../helpers/diag';
+import { CollectingReader } from '../helpers/metric-reader';
 
 // The members of jaeger-client 3.19's exports that the parity cases use; the same code runs on
 // jaeger-client (`require('jaeger-client')`) and on this package's `./jaeger`.
@@ -569,19 +570,6 @@ describe('span and tracer members', () => {
 });
 
 describe('metrics', () => {
-  /** Collects the sums of an OpenTelemetry MeterProvider on demand. */
-  class CollectingReader extends MetricReader {
-    constructor() {
-      super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-    }
-    protected onForceFlush(): Promise<void> {
-      return Promise.resolve();
-    }
-    protected onShutdown(): Promise<void> {
-      return Promise.resolve();
-    }
-  }
-
   /** Through initTracer's `options.metrics`: a server span joining a remote trace with a child, and a new trace. */
   function traffic(lib: Lib, factory: unknown): void {
     const tracer = lib.initTracer({ serviceName: 'parity', sampler: { type: 'const', param: 1 } }, { reporter: new lib.InMemoryReporter(), metrics: factory });

@@ -1,12 +1,13 @@
 import { metrics } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
-import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import * as opentracing from 'opentracing';
 import { initTracer } from '../../src/jaeger/init-tracer';
 import { JaegerMetrics, MetricsExporter, PrometheusMetricsFactory, jaegerMetricsFrom } from '../../src/jaeger/metrics';
 import type { MetricsFactory } from '../../src/jaeger/metrics';
 import { captureDiag } from '../helpers/diag';
+import { CollectingReader } from '../helpers/metric-reader';
 import { KeepingExporter } from '../helpers/sdk';
 
 const CONST_ON = { type: 'const', param: 1 };
@@ -22,18 +23,6 @@ function recordingFactory(): { factory: MetricsFactory; counts: Map<string, numb
       createGauge: (name, tags) => ({ update: (value) => counts.set(key(name, tags), value) }),
     },
   };
-}
-
-class CollectingReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
 }
 
 describe('initTracer options.metrics', () => {
