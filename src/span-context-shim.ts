@@ -127,14 +127,13 @@ export class SpanContextShim extends opentracing.SpanContext {
   }
 
   /**
-   * Gives this new context the baggage `entries`. Without `baggage`, the OpenTelemetry Baggage is
-   * made only when someone asks for it (`getBaggage()`): extract has the entries at hand, and a
-   * context that is only passed on never needs the object. With it (a Baggage holding exactly
-   * these entries, such as the one a propagator extracted), that one is kept.
+   * Gives this new context the baggage `entries`. The OpenTelemetry Baggage is made only when
+   * someone asks for it (`getBaggage()`): extract has the entries at hand, and a context that is
+   * only passed on never needs the object.
    * @internal used by extract
    */
-  _useEntries(entries: BaggageEntries, baggage?: Baggage): this {
-    this._baggage = entries.length === 0 ? EMPTY_BAGGAGE : baggage;
+  _useEntries(entries: BaggageEntries): this {
+    this._baggage = entries.length === 0 ? EMPTY_BAGGAGE : undefined;
     this._entries = entries;
     return this;
   }
@@ -165,7 +164,8 @@ export class SpanContextShim extends opentracing.SpanContext {
   }
 
   /**
-   * Lists and limits `_unlimited` once; what `_useEntries` does at extract for a listed Baggage.
+   * Lists `_unlimited` once and holds it to the extract limits (`limitEntries`), keeping the
+   * propagator's Baggage itself when nothing was dropped.
    * A Baggage whose listing throws (a propagator's own class) is left out, with a `diag` warning:
    * this runs inside public getters, which must not throw.
    */

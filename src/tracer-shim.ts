@@ -5,7 +5,7 @@ import { describeValue } from './attributes';
 import { decodeBinary, encodeBinary } from './binary-format';
 import { carrierGetter, hasFields, isTextMapCarrier, textMapSetter } from './carrier';
 import { SHIM_TRACER_NAME } from './constants';
-import { countWithinLimits, limitEntries, limitInjectedEntries, surelyFitsInjected } from './limits';
+import { countWithinLimits, limitInjectedEntries, surelyFitsInjected } from './limits';
 import { describeError, logger } from './logger';
 import { resolveSpanContext, selectParent } from './references';
 import { EMPTY_BAGGAGE, INJECTION_CONTEXT, PARENT_CONTEXT, SpanContextShim } from './span-context-shim';
@@ -195,24 +195,16 @@ export class TracerShim extends opentracing.Tracer {
   protected _contextFromExtraction(extracted: Context): SpanContextShim | null {
     let spanContext: SpanContext = trace.getSpanContext(extracted) ?? INVALID_SPAN_CONTEXT;
     const baggage = propagation.getBaggage(extracted);
-    // Within the limits the propagator's Baggage is kept: told without listing its entries for a
-    // Baggage this package made (`createSizedBaggage`), else by listing them, when first read if
-    // the context is kept anyway. Over the limits, the kept entries make a new Baggage when it is
-    // first asked for.
+    // A Baggage this package made (`createSizedBaggage`) is known to be within the limits, or
+    // not, without listing it. Any other is listed and limited when first read (`_useExtracted`;
+    // issue 17: listing cost 0.5 µs per extract, for contexts only passed on), which is at once
+    // only when it alone decides whether there is a context at all.
     const count = baggage === undefined ? 0 : countWithinLimits(baggage);
-    if (count === undefined && ((spanContext.traceFlags & TraceFlags.SAMPLED) !== 0 || isSpanContextValid(spanContext))) {
-      // The context is kept whatever its baggage holds: the baggage is listed and limited only
-      // if it is read (issue 17: listing cost 0.5 µs per extract, for contexts only passed on).
-      if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
-      return new SpanContextShim(spanContext)._useExtracted(baggage as Baggage);
-    }
-    const listed = count === undefined ? (baggage as Baggage).getAllEntries() : undefined;
-    const entries = listed === undefined ? undefined : limitEntries(listed, 'extract');
-    const hasBaggage = entries === undefined ? (count as number) > 0 : entries.length > 0;
-    if (!hasBaggage && !isSpanContextValid(spanContext) && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return null;
+    if (count === 0 && !keepsTrace(spanContext)) return null;
     if (!spanContext.isRemote) spanContext = { ...spanContext, isRemote: true };
-    if (entries !== undefined) return new SpanContextShim(spanContext)._useEntries(entries, entries === listed ? baggage : undefined);
-    return new SpanContextShim(spanContext, hasBaggage ? baggage : EMPTY_BAGGAGE);
+    if (count !== undefined) return new SpanContextShim(spanContext, count > 0 ? baggage : EMPTY_BAGGAGE);
+    const shim = new SpanContextShim(spanContext)._useExtracted(baggage as Baggage);
+    return keepsTrace(spanContext) || shim._baggageEntries().length > 0 ? shim : null;
   }
 
   /**
@@ -300,6 +292,11 @@ export class TracerShim extends opentracing.Tracer {
     if (this._warnings.size < 100) this._warnings.add(message);
     logger.warn(message);
   }
+}
+
+/** Whether an extracted span context is worth a context without baggage: sampled (a debug request) or valid. */
+function keepsTrace(spanContext: SpanContext): boolean {
+  return (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0 || isSpanContextValid(spanContext);
 }
 
 /**
