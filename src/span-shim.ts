@@ -178,7 +178,7 @@ export class SpanShim extends opentracing.Span {
 
   /** @internal OpenTracing hook. */
   protected override _addTags(tags: { [key: string]: unknown }): void {
-    if (this._state === 'finished' || this._state === 'unrecorded') return;
+    if (!this._records()) return;
     if (typeof tags !== 'object' || tags === null) {
       logger.warn(`addTags expects an object, got ${typeof tags}; ignored`);
       return;
@@ -188,7 +188,7 @@ export class SpanShim extends opentracing.Span {
 
   /** @internal OpenTracing hook. */
   protected override _log(fields: { [key: string]: unknown }, timestamp?: number): void {
-    if (this._state === 'finished' || this._state === 'unrecorded') return;
+    if (!this._records()) return;
     const event = toLogEvent(fields);
     if (event.exceptionMessage !== undefined) this._errorMessage = event.exceptionMessage;
     const time = timestamp === undefined ? this._now() : this._readTime(timestamp, 'log');
@@ -202,7 +202,8 @@ export class SpanShim extends opentracing.Span {
     const recording = this._state !== 'unrecorded';
     // A span not recording is ended all the same, without a time that it would not keep.
     const time = !recording ? undefined : finishTime === undefined ? this._now() : this._readTime(finishTime, 'finish');
-    const span = this.getSpan();
+    // Created here, nothing can follow: no need to ask whether it records.
+    const span = this._state === 'pending' ? this._createSpan(false) : (this._span as Span);
     this._state = 'finished';
     this._span = undefined;
     try {
@@ -225,7 +226,7 @@ export class SpanShim extends opentracing.Span {
    */
   override setTag(key: string, value: unknown): this {
     try {
-      if (this._state !== 'finished' && this._state !== 'unrecorded') this._setTag(typeof key === 'string' ? key : tagKey(key), value);
+      if (this._records()) this._setTag(typeof key === 'string' ? key : tagKey(key), value);
     } catch (error) {
       logger.warn(`setTag failed; tag dropped: ${describeError(error)}`);
     }
@@ -254,10 +255,18 @@ export class SpanShim extends opentracing.Span {
     this.getSpan().setAttribute(key, effect.value);
   }
 
-  /** Creates the OpenTelemetry span from what was gathered since start: `pending` -> `live` or `unrecorded`. */
-  private _createSpan(): Span {
+  /** Whether a tag or log can still be kept: not once finished, nor when the span does not record. */
+  private _records(): boolean {
+    return this._state === 'pending' || this._state === 'live';
+  }
+
+  /**
+   * Creates the OpenTelemetry span from what was gathered since start: `pending` -> `live`, or
+   * `unrecorded` when `probe` and the span does not record (`finish` does not probe).
+   */
+  private _createSpan(probe = true): Span {
     const span = (this._pending as PendingSpan).create(this._baggage);
-    this._state = isRecording(span) ? 'live' : 'unrecorded';
+    this._state = probe && !isRecording(span) ? 'unrecorded' : 'live';
     this._pending = undefined;
     this._span = span;
     this._spanContext = span.spanContext();
