@@ -46,30 +46,44 @@ export function selectParent(references: unknown, childOf: unknown, warn: Warn):
     if (parent === undefined) return undefined;
     return { parent, links: parent.isValid() ? childOfLinks(parent) : undefined, baggage: parent.getBaggage() };
   }
-  const resolved = resolveReferences(references);
+  const selection = new ReferenceSelection();
+  addReferences(selection, references);
   const resolvedChildOf = childOf === undefined || childOf === null ? undefined : resolveSpanContext(childOf);
-  if (resolvedChildOf !== undefined) resolved.push({ type: opentracing.REFERENCE_CHILD_OF, context: resolvedChildOf });
-  let parent: SpanContextShim | undefined;
-  let parentIsChildOf = false;
-  let links: Link[] | undefined;
-  for (const { type, context } of resolved) {
-    if (context.isValid()) (links ??= []).push(linkTo(type, context));
+  if (resolvedChildOf !== undefined) selection.add(opentracing.REFERENCE_CHILD_OF, resolvedChildOf);
+  return selection.result(warn);
+}
+
+/**
+ * `selectParent` for several references, one reference at a time, in one pass: no list of
+ * resolved references, and only the contexts that carry baggage are kept for the union (issue 17:
+ * what a span costs per reference).
+ */
+class ReferenceSelection {
+  private _parent: SpanContextShim | undefined = undefined;
+  private _parentIsChildOf = false;
+  private _links: Link[] | undefined = undefined;
+  /** The referenced contexts whose baggage has entries, in reference order. */
+  private _withBaggage: SpanContextShim[] | undefined = undefined;
+
+  add(type: string, context: SpanContextShim): void {
+    if (context.isValid()) (this._links ??= []).push(linkTo(type, context));
     const isChildOf = type === opentracing.REFERENCE_CHILD_OF;
-    if (parent === undefined || (isChildOf && !parentIsChildOf)) {
-      parent = context;
-      parentIsChildOf = isChildOf;
+    if (this._parent === undefined || (isChildOf && !this._parentIsChildOf)) {
+      this._parent = context;
+      this._parentIsChildOf = isChildOf;
     }
+    if (context._baggageEntries().length > 0) (this._withBaggage ??= []).push(context);
   }
-  if (parent === undefined) return undefined;
-  const baggage =
-    resolved.length > 1
-      ? unionBaggage(
-          parent,
-          resolved.map((reference) => reference.context),
-          warn,
-        )
-      : parent.getBaggage();
-  return { parent, links, baggage };
+
+  result(warn: Warn): ParentSelection | undefined {
+    const parent = this._parent;
+    if (parent === undefined) return undefined;
+    const withBaggage = this._withBaggage;
+    // No context but the parent has baggage (the usual batch of FollowsFrom references): the
+    // parent's, as for a single reference, with no union built.
+    const onlyParent = withBaggage === undefined || withBaggage.every((context) => context === parent);
+    return { parent, links: this._links, baggage: onlyParent ? parent.getBaggage() : unionBaggage(parent, withBaggage, warn) };
+  }
 }
 
 /**
@@ -234,21 +248,20 @@ export function unionBaggage(parent: SpanContextShim, referenced: readonly SpanC
 }
 
 /**
- * The readable references of `references` (an array, or one reference given bare). An array
- * whose reading throws (a Proxy) keeps the references read before, with a `diag` warning, so the
- * span keeps its other options.
+ * Adds the readable references of `references` (an array, or one reference given bare) to
+ * `selection`. An array whose reading throws (a Proxy) keeps the references read before, with a
+ * `diag` warning, so the span keeps its other options.
  */
-function resolveReferences(references: unknown): ResolvedReference[] {
-  const resolvedReferences: ResolvedReference[] = [];
+function addReferences(selection: ReferenceSelection, references: unknown): void {
   try {
     for (const reference of Array.isArray(references) ? (references as unknown[]) : [references]) {
+      // Used at once, so that the record `resolveReference` returns need not be allocated.
       const resolved = resolveReference(reference);
-      if (resolved !== undefined) resolvedReferences.push(resolved);
+      if (resolved !== undefined) selection.add(resolved.type, resolved.context);
     }
   } catch (error) {
     logger.warn(`startSpan: the references could not be read; the rest were ignored: ${describeError(error)}`);
   }
-  return resolvedReferences;
 }
 
 // One frozen attributes object per reference type: links are made for every child span.

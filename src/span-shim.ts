@@ -6,14 +6,16 @@ import { TAG_SPAN_KIND } from './constants';
 import { toLogEvent } from './events';
 import { describeError, logger } from './logger';
 import { MAX_PENDING_EVENTS, PendingSpan } from './pending-span';
-import type { SpanStart } from './pending-span';
 import { EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
 import type { SpanContextSource } from './span-context-shim';
 import { toTagEffect } from './tags';
 import { elapsedSince, millisToHrTime, readEpochMillis } from './time';
 
-/** @internal the record `TracerShim._newSpan` receives; subclasses in this package import it from here. */
-export type { SpanStart } from './pending-span';
+/**
+ * @internal what `TracerShim._newSpan` receives: the `PendingSpan` made at start; subclasses in
+ * this package import the name from here.
+ */
+export type SpanStart = PendingSpan;
 
 /**
  * Where a span is in its life: `pending` until its OpenTelemetry span is created (spans started
@@ -39,7 +41,7 @@ type SpanState = 'pending' | 'live' | 'unrecorded' | 'finished';
  * (`MAX_PENDING_EVENTS`, `MAX_PENDING_ATTRIBUTES`: the buffer is bounded, and the SDK's span
  * limits then apply); the OpenTelemetry span then starts with the original start time. After
  * that, `span.kind` stays an attribute and `diag` says why. Under a valid parent that is not
- * sampled the span is created at start (`SpanStart.createAtStart`, docs/mapping.md).
+ * sampled the span is created at start (`PendingSpan.createAtStart`, docs/mapping.md).
  *
  * Every call after `finish()` is ignored, silently: instrumentation such as express-opentracing
  * finishes twice. No call throws into the caller; failures are reported through `diag`.
@@ -86,8 +88,8 @@ export class SpanShim extends opentracing.Span {
       this._pending = span;
       this._span = undefined;
       this._spanContext = undefined;
-      this._startMillis = span.start.startMillis;
-      this._startPerformance = span.start.startPerformance;
+      this._startMillis = span.startMillis;
+      this._startPerformance = span.startPerformance;
     } else {
       this._state = 'live';
       this._pending = undefined;
@@ -103,7 +105,7 @@ export class SpanShim extends opentracing.Span {
    * @internal used by TracerShim
    */
   static _startDeferred(tracerShim: opentracing.Tracer, start: SpanStart, tags: unknown): SpanShim {
-    const shim = new this(tracerShim, new PendingSpan(start), start.baggage);
+    const shim = new this(tracerShim, start, start.baggage);
     if (tags !== undefined && tags !== null) shim._addTags(tags as Record<string, unknown>);
     if (start.createAtStart) shim.getSpan();
     return shim;

@@ -7,6 +7,7 @@ import { carrierGetter, hasFields, isTextMapCarrier, textMapSetter } from './car
 import { SHIM_TRACER_NAME } from './constants';
 import { countWithinLimits, limitInjectedEntries, surelyFitsInjected } from './limits';
 import { describeError, logger } from './logger';
+import { PendingSpan } from './pending-span';
 import { resolveSpanContext, selectParent } from './references';
 import { EMPTY_BAGGAGE, INJECTION_CONTEXT, PARENT_CONTEXT, SpanContextShim } from './span-context-shim';
 import { SpanShim } from './span-shim';
@@ -236,17 +237,17 @@ export class TracerShim extends opentracing.Tracer {
     const ownClock = given === undefined && !createAtStart;
     const startMillis = given ?? (ownClock ? Date.now() : NaN);
     const startPerformance = ownClock ? monotonicNow() : NaN;
-    return {
-      tracer: this._tracer,
-      name: typeof name === 'string' ? name : describeValue(name),
+    return new PendingSpan(
+      this._tracer,
+      typeof name === 'string' ? name : describeValue(name),
       parentContext,
-      root: parent === undefined && !this._implicitParent,
+      parent === undefined && !this._implicitParent,
       links,
       baggage,
       startMillis,
       startPerformance,
       createAtStart,
-    };
+    );
   }
 
   /**
@@ -301,7 +302,7 @@ function keepsTrace(spanContext: SpanContext): boolean {
 
 /**
  * Whether the span's parent (the selected reference's context, else the active Context's span
- * when the tracer takes an implicit parent) is valid and not sampled: see `SpanStart.createAtStart`.
+ * when the tracer takes an implicit parent) is valid and not sampled: see `PendingSpan.createAtStart`.
  */
 function hasUnsampledParent(parent: SpanContextShim | undefined, active: Context | undefined): boolean {
   if (parent !== undefined) return (parent.getSpanContext().traceFlags & TraceFlags.SAMPLED) === 0 && parent.isValid();
