@@ -4,18 +4,18 @@
 // Each scenario runs in a process of its own (`node bench/index.js --scenario <id> --out
 // <file>`), one after the other: in one process for all of them, the shim's call sites saw
 // every tracer of every scenario, went polymorphic, and one scenario's figures depended on
-// which others ran ((c) 0.947 x native alone, 0.86 beside the others). An application has one
+// which others ran ((c) 0.82 x native beside the others, 0.89 alone). An application has one
 // tracer setup. Method (docs/performance.md): within a scenario's process, many short rounds;
 // in each, every variant of the scenario runs for a short slice, in a rotating order, so that
-// variants compared with each other run moments apart, under the same load. A variant's ratio is the median of its per-round ratios
-// to the baseline of the same round; its ops/s the median of its per-round figures. Time is
-// the process's CPU time (process.cpuUsage), so time the process spends descheduled by other
-// work on the machine is not counted; wall-clock figures come from the same samples. Then
-// bench/e2e.js (scenario (h): batch processor, OTLP/HTTP protobuf, a receiver in another
-// process) and bench/memory.js (--expose-gc) run in child processes. Results: tables on stdout
-// and bench/results.json.
+// variants compared with each other run moments apart, under the same load. A variant's ratio
+// is the median of its per-round ratios to the baseline of the same round; its ops/s the
+// median of its per-round figures. Time is the process's CPU time (process.cpuUsage), so time
+// the process spends descheduled by other work on the machine is not counted; wall-clock
+// figures come from the same samples. Then bench/e2e.js (scenario (h): batch processor,
+// OTLP/HTTP protobuf, a receiver in another process) and bench/memory.js (--expose-gc) run in
+// child processes. Results: tables on stdout and bench/results.json.
 //
-// Settings (environment): BENCH_ROUNDS (default 50), BENCH_TIME_MS per variant and round
+// Settings (environment; the scenarios' processes inherit them): BENCH_ROUNDS (default 50), BENCH_TIME_MS per variant and round
 // (default 30), BENCH_WARMUP_MS per variant (default 600), BENCH_CLOCK=wall to time with
 // performance.now() instead of CPU time, BENCH_SCENARIOS=a,c,f,g,o,h to run only those (an id,
 // or a group: f = f1,f2; g = the growth scenarios; o = the shim overhead table; h = end to end),
