@@ -1,17 +1,21 @@
 'use strict';
 // `npm run bench`: the same workloads through the OpenTelemetry API (the floor), this shim,
-// @opentelemetry/shim-opentracing and jaeger-client, in one process, on one SDK provider.
-// Method (docs/performance.md): many short rounds; in each, every variant of a scenario runs
-// for a short slice, in a rotating order, so that variants compared with each other run
-// moments apart, under the same load. A variant's ratio is the median of its per-round ratios
-// to the baseline of the same round; its ops/s the median of its per-round figures. Time is
-// the process's CPU time (process.cpuUsage), so time the process spends descheduled by other
-// work on the machine is not counted; wall-clock figures come from the same samples. Then
-// bench/e2e.js (scenario (h): batch processor, OTLP/HTTP protobuf, a receiver in another
-// process) and bench/memory.js (--expose-gc) run in child processes. Results: tables on stdout
-// and bench/results.json.
+// @opentelemetry/shim-opentracing and jaeger-client, on one SDK provider per process.
+// Each scenario runs in a process of its own (`node bench/index.js --scenario <id> --out
+// <file>`), one after the other: in one process for all of them, the shim's call sites saw
+// every tracer of every scenario, went polymorphic, and one scenario's figures depended on
+// which others ran ((c) 0.82 x native beside the others, 0.89 alone). An application has one
+// tracer setup. Method (docs/performance.md): within a scenario's process, many short rounds;
+// in each, every variant of the scenario runs for a short slice, in a rotating order, so that
+// variants compared with each other run moments apart, under the same load. A variant's ratio
+// is the median of its per-round ratios to the baseline of the same round; its ops/s the
+// median of its per-round figures. Time is the process's CPU time (process.cpuUsage), so time
+// the process spends descheduled by other work on the machine is not counted; wall-clock
+// figures come from the same samples. Then bench/e2e.js (scenario (h): batch processor,
+// OTLP/HTTP protobuf, a receiver in another process) and bench/memory.js (--expose-gc) run in
+// child processes. Results: tables on stdout and bench/results.json.
 //
-// Settings (environment): BENCH_ROUNDS (default 50), BENCH_TIME_MS per variant and round
+// Settings (environment; the scenarios' processes inherit them): BENCH_ROUNDS (default 50), BENCH_TIME_MS per variant and round
 // (default 30), BENCH_WARMUP_MS per variant (default 600), BENCH_CLOCK=wall to time with
 // performance.now() instead of CPU time, BENCH_SCENARIOS=a,c,f,g,o,h to run only those (an id,
 // or a group: f = f1,f2; g = the growth scenarios; o = the shim overhead table; h = end to end),
@@ -23,7 +27,6 @@ const os = require('node:os');
 const path = require('node:path');
 const { propagation, trace } = require('@opentelemetry/api');
 const { Bench } = require('tinybench');
-const { closeEnvironment, createEnvironment } = require('./setup');
 const { BAGGAGE, SCENARIOS: ALL_SCENARIOS, sink } = require('./scenarios');
 const { median, positiveIntegerFromEnv, quantile, rotate } = require('./stats');
 
@@ -48,45 +51,60 @@ const cpuClockMs = () => {
 const immediate = () => new Promise((resolve) => setImmediate(resolve));
 
 async function main() {
+  const args = process.argv.slice(2);
+  const id = optionValue(args, '--scenario');
+  if (id !== undefined) return runScenario(id, optionValue(args, '--out'));
+  return runAll();
+}
+
+/**
+ * The parent process: one child process per selected scenario, one after the other (never two
+ * at once: they would compete for the cores), then the tables, the targets, (h), the memory
+ * check and results.json from the merged rounds.
+ */
+async function runAll() {
   const startedAt = new Date();
   const loadBefore = os.loadavg();
   // Read now, right after `npm run build`: others may edit src/ while the benchmark runs.
   const source = sourceRevision();
-  const env = createEnvironment();
-  const tasks = prepareTasks(env);
-  verify(env, tasks);
+  const tasks = listTasks(SCENARIOS);
 
-  const phases = {};
-  let phaseStart = performance.now();
-  const endPhase = (name) => {
-    phases[name] = Math.round((performance.now() - phaseStart) / 1000);
-    phaseStart = performance.now();
-  };
-  console.log(`Warm-up and calibration: ${tasks.length} variants x ${WARMUP_MS} ms (growth and overhead scenarios: half)`);
-  for (const scenario of SCENARIOS)
-    await calibrate(
-      tasks.filter((task) => task.scenario === scenario),
-      WARMUP_MS * (scenario.timeScale ?? 1),
-    );
-
-  endPhase('warmUpSeconds');
-  process.stdout.write(`Measuring: ${ROUNDS} rounds x ${tasks.length} variants x ${TIME_MS} ms (growth and overhead scenarios: half) `);
-  const rounds = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    // No forced GC between slices: a full collection with no span in flight lets V8 drop the
-    // hidden classes of the shim's short-lived objects and deoptimise the code that uses them
-    // (--trace-deopt: "weak objects"), which halved the shim's figures. Each variant pays for
-    // the collections its own allocations cause, as in an application.
-    const hz = {};
+  console.log(
+    `One process per scenario: ${SCENARIOS.length} scenarios, ${tasks.length} variants. In each, a warm-up of ${WARMUP_MS} ms per variant, ` +
+      `then ${ROUNDS} rounds x ${TIME_MS} ms per variant (growth and overhead scenarios: half)`,
+  );
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'otshim-bench-'));
+  const children = [];
+  let childrenMs = 0;
+  try {
     for (const scenario of SCENARIOS) {
-      const scenarioTasks = tasks.filter((task) => task.scenario === scenario);
-      Object.assign(hz, await runBench(rotate(scenarioTasks, round), TIME_MS * (scenario.timeScale ?? 1)));
+      const start = performance.now();
+      children.push(runScenarioChild(scenario, path.join(directory, `${scenario.id}.json`)));
+      childrenMs += performance.now() - start;
     }
-    rounds.push(hz);
-    if ((round + 1) % 5 === 0) process.stdout.write(`${round + 1} `);
+  } finally {
+    fs.rmSync(directory, { recursive: true, force: true });
   }
-  process.stdout.write('\n');
-  endPhase('measureSeconds');
+  const headers = children.flatMap((child) => child.headers);
+  if (children.length > 0) console.log(`Checked: every variant does its scenario's work. Headers written:\n  ${headers.join('\n  ')}`);
+
+  for (const task of tasks) task.batch = children.find((child) => task.key in child.batches).batches[task.key];
+  // Round r of every scenario, as one record: what the summary, the tables and the targets read.
+  const rounds = Array.from({ length: ROUNDS }, (_, r) => Object.assign({}, ...children.map((child) => child.rounds[r])));
+  const childMs = (name) => children.reduce((sum, child) => sum + child.ms[name], 0);
+  // Process start, module loading, the environment and the checks: what the children spent
+  // besides warming up and measuring.
+  const phases = {
+    startUpSeconds: Math.round((childrenMs - childMs('warmUp') - childMs('measure')) / 1000),
+    warmUpSeconds: Math.round(childMs('warmUp') / 1000),
+    measureSeconds: Math.round(childMs('measure') / 1000),
+  };
+  const timed = (name, run) => {
+    const start = performance.now();
+    const result = run();
+    phases[name] = Math.round((performance.now() - start) / 1000);
+    return result;
+  };
 
   const scenarios = summarise(tasks, rounds);
   printTable(scenarios.filter((s) => s.growth === undefined && !s.overhead));
@@ -96,8 +114,7 @@ async function main() {
   let endToEnd;
   if (RUN_E2E) {
     console.log('\nEnd to end (h) (bench/e2e.js: batch processor, OTLP/HTTP protobuf, receiver in another process)');
-    endToEnd = runChild('e2e.js', []);
-    endPhase('endToEndSeconds');
+    endToEnd = timed('endToEndSeconds', () => runChild('e2e.js', []));
   }
 
   let memory;
@@ -105,20 +122,21 @@ async function main() {
     memory = { skipped: true };
   } else {
     console.log('\nMemory (bench/memory.js, node --expose-gc)');
-    memory = runChild('memory.js', ['--expose-gc']);
-    endPhase('memorySeconds');
+    memory = timed('memorySeconds', () => runChild('memory.js', ['--expose-gc']));
   }
 
   const results = {
     date: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     phases,
+    scenarioSeconds: Object.fromEntries(children.map((child) => [child.scenario, Math.round(child.ms.total / 100) / 10])),
     machine: machine(loadBefore),
     node: process.version,
     v8: process.versions.v8,
     source,
     packages: packageVersions(),
     settings: {
+      isolation: 'one process per scenario',
       clock: CLOCK === 'cpu' ? 'process CPU time (process.cpuUsage)' : 'wall clock (performance.now)',
       rounds: ROUNDS,
       timeMsPerVariantAndRound: TIME_MS,
@@ -134,20 +152,76 @@ async function main() {
   fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   printTargets(scenarios, endToEnd, memory);
   const parts = Object.entries(phases).map(([name, seconds]) => `${name.replace(/Seconds$/, '')} ${seconds} s`);
-  console.log(`\nRun time ${results.durationSeconds} s (wall clock; ${parts.join(', ')}); CPU time ${Math.round(cpuClockMs() / 1000)} s in this process`);
+  const cpuSeconds = Math.round(children.reduce((sum, child) => sum + child.cpuMs, 0) / 1000);
+  console.log(`\nRun time ${results.durationSeconds} s (wall clock; ${parts.join(', ')}); CPU time ${cpuSeconds} s in the scenario processes`);
   console.log(`Wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
-  await closeEnvironment(env);
 }
 
-/** One task per scenario and variant: its operation and, after calibration, its batch size. */
-function prepareTasks(env) {
-  const tasks = [];
-  for (const scenario of SCENARIOS) {
-    for (const [variant, make] of Object.entries(scenario.variants)) {
-      tasks.push({ scenario, variant, key: `${scenario.id}:${variant}`, op: make(env), batch: scenario.batch });
-    }
+/**
+ * Runs one scenario in a child process of its own (`--scenario <id> --out <file>`, the node
+ * flags of this process, the same environment variables) and returns what it wrote. Throws
+ * when the child fails; its error is on stderr already.
+ */
+function runScenarioChild(scenario, out) {
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--scenario', scenario.id, '--out', out], { stdio: 'inherit' });
+  if (child.status !== 0) throw new Error(`(${scenario.id}) ${scenario.title}: its process exited with ${child.status ?? child.signal}`);
+  return JSON.parse(fs.readFileSync(out, 'utf8'));
+}
+
+/**
+ * A child process: one scenario, alone, so that the shim's call sites see only the tracer this
+ * scenario uses, as in an application with one tracer setup (docs/performance.md, Method). Builds
+ * the environment, checks every variant, warms up and calibrates, runs every round, and writes
+ * to `out` its per-round figures (`{ hz, wallHz, samples }` per variant key), the batch sizes,
+ * the headers written and its times.
+ */
+async function runScenario(id, out) {
+  const start = performance.now();
+  const scenario = ALL_SCENARIOS.find((s) => s.id === id);
+  if (scenario === undefined) throw new Error(`no scenario "${id}"`);
+  if (out === undefined) throw new Error('--out <file> is missing');
+  const { closeEnvironment, createEnvironment } = require('./setup');
+  const env = createEnvironment();
+  const tasks = listTasks([scenario]).map((task) => ({ ...task, op: scenario.variants[task.variant](env) }));
+  const headers = verify(env, tasks);
+  const timeScale = scenario.timeScale ?? 1;
+
+  process.stdout.write(`(${id}) ${scenario.title}, ${tasks.length} variants: checked; warm-up `);
+  const warmUpStart = performance.now();
+  await calibrate(tasks, WARMUP_MS * timeScale);
+  const warmUpMs = performance.now() - warmUpStart;
+  process.stdout.write(`${(warmUpMs / 1000).toFixed(1)} s; ${ROUNDS} rounds: `);
+
+  const measureStart = performance.now();
+  const rounds = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    // No forced GC between slices: a full collection with no span in flight lets V8 drop the
+    // hidden classes of the shim's short-lived objects and deoptimise the code that uses them
+    // (--trace-deopt: "weak objects"), which halved the shim's figures. Each variant pays for
+    // the collections its own allocations cause, as in an application.
+    rounds.push(await runBench(rotate(tasks, round), TIME_MS * timeScale));
+    if ((round + 1) % 5 === 0) process.stdout.write(`${round + 1} `);
   }
-  return tasks;
+  const measureMs = performance.now() - measureStart;
+  process.stdout.write(`(${(measureMs / 1000).toFixed(1)} s)\n`);
+  await closeEnvironment(env);
+
+  const result = {
+    scenario: id,
+    batches: Object.fromEntries(tasks.map((task) => [task.key, task.batch])),
+    rounds,
+    headers,
+    ms: { total: performance.now() - start, warmUp: warmUpMs, measure: measureMs },
+    cpuMs: cpuClockMs(),
+  };
+  fs.writeFileSync(out, JSON.stringify(result));
+}
+
+/** One task per scenario and variant; a child adds its operation and, after calibration, its batch size. */
+function listTasks(scenarios) {
+  return scenarios.flatMap((scenario) =>
+    Object.keys(scenario.variants).map((variant) => ({ scenario, variant, key: `${scenario.id}:${variant}`, batch: scenario.batch })),
+  );
 }
 
 /**
@@ -155,7 +229,7 @@ function prepareTasks(env) {
  * cannot show up as a fast one: spans reach the exporter (or the no-op tracer's records) with
  * the expected attributes, events, links and parent; unsampled spans reach no exporter; extract
  * returns the injected trace id and both baggage items; baggage reaches the child. Throws on the
- * first failure.
+ * first failure; returns the headers each propagation variant wrote, for the report.
  */
 function verify(env, tasks) {
   const exported = [];
@@ -243,7 +317,7 @@ function verify(env, tasks) {
     env.sampledExporter.inspect = undefined;
     env.noopTracer.inspect = undefined;
   }
-  console.log(`Checked: every variant does its scenario's work. Headers written:\n  ${headers.join('\n  ')}`);
+  return headers;
 }
 
 function verifyGrowth(task, exported, where) {
@@ -621,6 +695,11 @@ function marginOfError(values) {
   if (values.length < 2 || mean === 0) return 0;
   const variance = values.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (values.length - 1);
   return (100 * 1.96 * Math.sqrt(variance / values.length)) / mean;
+}
+
+function optionValue(args, name) {
+  const index = args.indexOf(name);
+  return index === -1 ? undefined : args[index + 1];
 }
 
 const round2 = (x) => Math.round(x * 100) / 100;
