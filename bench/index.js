@@ -246,7 +246,7 @@ function verify(env, tasks) {
       task.op();
       const where = `(${task.scenario.id}) ${task.variant}`;
       const otel = !task.variant.startsWith('jaeger-client');
-      const withLink = ['shim', 'native+link', 'official+link'].includes(task.variant);
+      const withLink = ['shim', 'native+link', 'official+link', 'official+link+deferred'].includes(task.variant);
       switch (task.scenario.id) {
         case 'a':
         case 'oa': {

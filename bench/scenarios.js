@@ -62,6 +62,25 @@ const ot = {
       tracer.startSpan('root', { startTime: start }).finish(start + (performance.now() - monotonic));
     };
   },
+  /**
+   * `baggageChild` plus what a shim that creates its spans after `startSpan` must do on top of a
+   * thin wrapper (see `lifecycleDeferred`): read the clocks at each start, and hand over the start
+   * and end times. The floor of the shim's design in (e).
+   */
+  baggageChildDeferred(tracer) {
+    return () => {
+      const start = Date.now();
+      const monotonic = performance.now();
+      const parent = tracer.startSpan('parent', { startTime: start });
+      parent.setBaggageItem('tenant', 'acme');
+      const childStart = Date.now();
+      const childMonotonic = performance.now();
+      const child = tracer.startSpan('child', { childOf: parent, startTime: childStart });
+      sink.value = child.getBaggageItem('tenant');
+      child.finish(childStart + (performance.now() - childMonotonic));
+      parent.finish(start + (performance.now() - monotonic));
+    };
+  },
   injectExtract(tracer) {
     const parent = tracer.startSpan('parent');
     for (const [key, value] of Object.entries(BAGGAGE)) parent.setBaggageItem(key, value);
@@ -332,6 +351,8 @@ const SCENARIOS = [
       shim: (env) => ot.lifecycle(env.shim),
       official: (env) => ot.lifecycle(env.official),
       'official+link': (env) => ot.lifecycle(env.officialWithLink),
+      // The floor of a conforming shim that creates its span after startSpan, as this one does.
+      'official+link+deferred': (env) => ot.lifecycleDeferred(env.officialWithLink),
       'jaeger-client': (env) => ot.lifecycle(env.jaegerClient),
     },
   },
@@ -392,6 +413,7 @@ const SCENARIOS = [
       shim: (env) => ot.baggageChild(env.shim),
       official: (env) => ot.baggageChild(env.official),
       'official+link': (env) => ot.baggageChild(env.officialWithLink),
+      'official+link+deferred': (env) => ot.baggageChildDeferred(env.officialWithLink),
       'jaeger-client': (env) => ot.baggageChild(env.jaegerClient),
     },
   },
