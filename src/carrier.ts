@@ -40,6 +40,7 @@ function kindOf(carrier: object): CarrierKind {
  */
 export const textMapSetter: TextMapSetter<TextMapCarrier> = {
   set(carrier, key, value) {
+    setCalls++;
     if (!isCleanName(key) || breaksHeader(value)) {
       logger.warn(`inject: did not write the field ${JSON.stringify(key)}: CR, LF or NUL in its name or value`);
       return;
@@ -47,6 +48,19 @@ export const textMapSetter: TextMapSetter<TextMapCarrier> = {
     writeField(carrier, key, value);
   },
 };
+
+/**
+ * How many times `textMapSetter.set` was called since the process started: an inject through it
+ * that leaves this unchanged wrote nothing (no propagator field at all), which `TracerShim`
+ * checks for without walking the carrier. A count, not a flag, so nested or concurrent injects
+ * cannot reset each other's.
+ */
+let setCalls = 0;
+
+/** `textMapSetter`'s calls so far (see `setCalls`). */
+export function textMapSetterCalls(): number {
+  return setCalls;
+}
 
 /**
  * `textMapSetter` without its CR, LF and NUL check, for a writer that never produces such a name
@@ -126,13 +140,22 @@ export const textMapGetter: TextMapGetter<TextMapCarrier> = {
  * carrier and drop it: the index is not refreshed if the carrier changes.
  */
 export function carrierGetter(): TextMapGetter<TextMapCarrier> {
-  const index: KeyIndex = { carrier: undefined, names: undefined, list: undefined };
-  return {
-    keys: listKeys,
-    get(carrier, key) {
-      return readField(carrier, key, index);
-    },
-  };
+  return new CarrierGetter();
+}
+
+/** `carrierGetter`'s getter: one object per extract, which is also the key index. */
+class CarrierGetter implements TextMapGetter<TextMapCarrier>, KeyIndex {
+  carrier: object | undefined = undefined;
+  names: Map<string, string> | undefined = undefined;
+  list: string[] | undefined = undefined;
+
+  keys(carrier: TextMapCarrier): string[] {
+    return listKeys(carrier);
+  }
+
+  get(carrier: TextMapCarrier, key: string): string | string[] | undefined {
+    return readField(carrier, key, this);
+  }
 }
 
 /** The carrier a getter has indexed, and its names by their lower case, or its few names (`SMALL_CARRIER`). */
@@ -266,11 +289,4 @@ function decodeUtf8(bytes: Uint8Array): string {
 /** Whether OpenTracing code passed something a text map can be read from or written to. */
 export function isTextMapCarrier(carrier: unknown): carrier is TextMapCarrier {
   return (typeof carrier === 'object' && carrier !== null && !Array.isArray(carrier)) || typeof carrier === 'function';
-}
-
-/** Whether the carrier holds any field: an own property, or an entry of a `Map` or `Headers`. */
-export function hasFields(carrier: TextMapCarrier): boolean {
-  if (kindOf(carrier) !== 'object') return !(carrier as unknown as Map<unknown, unknown>).keys().next().done;
-  for (const key in carrier) if (hasOwn.call(carrier, key)) return true;
-  return false;
 }

@@ -3,7 +3,7 @@ import type { Baggage, Context, SpanContext, TextMapPropagator, Tracer, TracerPr
 import * as opentracing from 'opentracing';
 import { describeValue } from './attributes';
 import { decodeBinary, encodeBinary } from './binary-format';
-import { carrierGetter, hasFields, isTextMapCarrier, textMapSetter } from './carrier';
+import { carrierGetter, isTextMapCarrier, textMapSetter, textMapSetterCalls } from './carrier';
 import { SHIM_TRACER_NAME } from './constants';
 import { countWithinLimits, limitInjectedEntries, surelyFitsInjected } from './limits';
 import { describeError, logger } from './logger';
@@ -112,8 +112,11 @@ export class TracerShim extends opentracing.Tracer {
         const resolved = resolveSpanContext(spanContext);
         if (resolved === undefined) return this._warn('inject: not a span context; nothing injected');
         const propagator = this._propagator(format);
+        const calls = textMapSetterCalls();
         propagator.inject(this._cachedInjectionContext(resolved), carrier, textMapSetter);
-        if (propagator === propagation && !hasFields(carrier)) this._checkGlobalPropagator();
+        // The global propagator wrote no field: maybe none is registered (counting the setter's
+        // calls costs less than walking the carrier).
+        if (propagator === propagation && textMapSetterCalls() === calls) this._checkGlobalPropagator();
       } else if (format === opentracing.FORMAT_BINARY) {
         if (typeof carrier !== 'object' || carrier === null) return this._warn('inject: FORMAT_BINARY needs a BinaryCarrier');
         const resolved = resolveSpanContext(spanContext);

@@ -475,6 +475,22 @@ describe('TracerShim', () => {
       expect(carrier.traceparent).toBe(`00-${span.context().toTraceId()}-${span.context().toSpanId()}-01`);
     });
 
+    it('should warn once when no global propagator is registered, also into a carrier that already has fields', () => {
+      // resetGlobals() in afterEach leaves no propagator: the API's no-op one writes nothing.
+      const span = tracer.startSpan('op');
+      const carrier: Record<string, string> = { 'x-request-id': 'r1' };
+      tracer.inject(span, opentracing.FORMAT_HTTP_HEADERS, carrier);
+      tracer.inject(span, opentracing.FORMAT_HTTP_HEADERS, { 'x-request-id': 'r2' });
+      expect(carrier).toEqual({ 'x-request-id': 'r1' });
+      expect(logs.matching('no global propagator is registered')).toHaveLength(1);
+    });
+
+    it('should not warn about the global propagator when it wrote a field', () => {
+      registerGlobals();
+      tracer.inject(tracer.startSpan('op'), opentracing.FORMAT_HTTP_HEADERS, { 'x-request-id': 'r1' });
+      expect(logs.matching('no global propagator')).toHaveLength(0);
+    });
+
     it('should look the global propagator up at each call', () => {
       const span = tracer.startSpan('op');
       registerGlobals();
