@@ -3,8 +3,7 @@ import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES, breaksHea
 import { describeError, logger } from '../logger';
 import type { BaggageEntries, SpanContextShim } from '../span-context-shim';
 import { EMPTY_BAGGAGE } from '../span-context-shim';
-import { addBaggageItem, itemEntries, mayNeedNormalizing, normalizeBaggageKey } from './baggage-key';
-import type { BaggageItems } from './baggage-key';
+import { BaggageItems, mayNeedNormalizing, normalizeBaggageKey } from './baggage-key';
 import { JAEGER_BAGGAGE_HEADER, JAEGER_DEBUG_ID_HEADER } from './constants';
 import { HTTP_TOKEN, resolveJaegerOptions } from './jaeger-propagator-options';
 import type { JaegerPropagatorOptions } from './jaeger-propagator-options';
@@ -151,14 +150,14 @@ export class JaegerCarrier {
         if (value !== undefined) debugId = this._decode(value);
       } else if (lowerKey === JAEGER_BAGGAGE_HEADER) {
         const value = readValue(getter, carrier, key, true);
-        if (value !== undefined) parseCommaSeparatedBaggage((items ??= new Map()), this._decode(value));
+        if (value !== undefined) parseCommaSeparatedBaggage((items ??= new BaggageItems()), this._decode(value));
       } else if (lowerKey.startsWith(this.baggagePrefix)) {
         const value = readValue(getter, carrier, key, false);
         const itemKey = key.substring(this.baggagePrefix.length);
-        if (value !== undefined && itemKey !== '') addBaggageItem((items ??= new Map()), itemKey, this._decode(value));
+        if (value !== undefined && itemKey !== '') (items ??= new BaggageItems()).add(itemKey, this._decode(value));
       }
     }
-    const entries = items === undefined || items.size === 0 ? undefined : limitEntries(itemEntries(items), 'jaeger extract');
+    const entries = items === undefined || items.size === 0 ? undefined : limitEntries(items.entries(), 'jaeger extract');
     return { received, debugId: debugId || undefined, entries };
   }
 
@@ -236,7 +235,7 @@ function dropped(key: string): string {
 export function parseCommaSeparatedBaggage(items: BaggageItems, value: string): void {
   for (const pair of value.split(',')) {
     const keyValue = pair.trim().split('=');
-    if (keyValue.length === 2 && keyValue[0] !== '') addBaggageItem(items, keyValue[0], keyValue[1]);
+    if (keyValue.length === 2 && keyValue[0] !== '') items.add(keyValue[0], keyValue[1]);
   }
 }
 

@@ -4,8 +4,7 @@ import { readEntries } from '../attributes';
 import { isOversized, limitEntries } from '../limits';
 import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
 import type { SpanContextSource } from '../span-context-shim';
-import { addBaggageItem, itemEntries } from './baggage-key';
-import type { BaggageItems } from './baggage-key';
+import { BaggageItems } from './baggage-key';
 import { JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_FLAG } from './constants';
 import { formatUberTraceId, jaegerFlags, parseUberTraceId, stripLeadingZeros } from './uber-trace-id';
 
@@ -83,11 +82,11 @@ export class JaegerSpanContext extends SpanContextShim {
   ): JaegerSpanContext {
     const parsed = JaegerSpanContext.fromString(`${traceIdStr}:${spanIdStr}:${parentIdStr || '0'}:${(Number(flags) || 0).toString(16)}`);
     const context = new JaegerSpanContext(parsed?.getSpanContext() ?? INVALID_SPAN_CONTEXT, EMPTY_BAGGAGE, parsed?._parentSpanId, debugId || undefined);
-    const items: BaggageItems = new Map();
+    const items = new BaggageItems();
     if (typeof baggage === 'object' && baggage !== null) {
-      for (const [key, value] of readEntries(baggage, 'withStringIds baggage')) if (typeof value === 'string') addBaggageItem(items, key, value);
+      for (const [key, value] of readEntries(baggage, 'withStringIds baggage')) if (typeof value === 'string') items.add(key, value);
     }
-    return items.size === 0 ? context : context._useEntries(limitEntries(itemEntries(items), 'withStringIds'));
+    return items.size === 0 ? context : context._useEntries(limitEntries(items.entries(), 'withStringIds'));
   }
 
   /**
