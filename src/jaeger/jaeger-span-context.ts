@@ -18,6 +18,25 @@ export const REMOTE_INVALID_SPAN_CONTEXT: SpanContext = Object.freeze({ ...INVAL
 export type IdBuffer = Uint8Array & { toString(encoding?: string): string; equals(other: Uint8Array): boolean };
 
 /**
+ * What a Jaeger carrier writer wrote for a span context, kept on the context because it never
+ * changes: the writer, and the field names and values in the order they were set.
+ * @internal see `INJECTED_FIELDS`
+ */
+export interface InjectedFields {
+  readonly writer: object;
+  /** Name, value, name, value, ... */
+  readonly fields: readonly string[];
+}
+
+/**
+ * @internal The fields `JaegerCarrier.writeContext` wrote for this context, so that injecting the
+ * same context again (one span, several outgoing requests) sets them without encoding its
+ * baggage again. Under a symbol this package does not export, as the core's caches
+ * (`INJECTION_CONTEXT` in span-context-shim.ts): no part of the API.
+ */
+export const INJECTED_FIELDS: unique symbol = Symbol('opentracing-otel-shim jaeger injected fields');
+
+/**
  * The span context of a `JaegerTracer`: a `SpanContextShim` that also answers the questions
  * jaeger-client's SpanContext answers (src/span_context.js), so code and custom injectors
  * written for jaeger-client (its ZipkinB3TextMapCodec, say) keep working: `isSampled()`,
@@ -32,6 +51,8 @@ export class JaegerSpanContext extends SpanContextShim {
   private _parentSpanId: string | undefined;
   private _debugId: string | undefined;
   private _traceHeader: string | undefined;
+  /** @internal see `INJECTED_FIELDS`. */
+  [INJECTED_FIELDS]: InjectedFields | undefined;
 
   /**
    * @param spanContext the OpenTelemetry span context.
@@ -44,6 +65,7 @@ export class JaegerSpanContext extends SpanContextShim {
     this._parentSpanId = parentSpanId;
     this._debugId = debugId;
     this._traceHeader = undefined;
+    this[INJECTED_FIELDS] = undefined;
   }
 
   /** @internal used by JaegerSpan: ids read from the span on first use. */
