@@ -9,8 +9,7 @@ import { JAEGER_BAGGAGE_HEADER, JAEGER_BAGGAGE_HEADER_PREFIX, JAEGER_DEBUG_FLAG,
 import { JaegerCarrier, decodeJaegerValue, parseCommaSeparatedBaggage } from './jaeger-carrier';
 import { JaegerSpanContext, REMOTE_INVALID_SPAN_CONTEXT } from './jaeger-span-context';
 import { jaegerSpanContext } from './uber-trace-id';
-import { addBaggageItem, itemEntries } from './baggage-key';
-import type { BaggageItems } from './baggage-key';
+import { BaggageItems } from './baggage-key';
 
 /** Options of jaeger-client's `TextMapCodec` (src/propagators/text_map_codec.js). */
 export interface TextMapCodecOptions {
@@ -157,7 +156,7 @@ export class ZipkinB3TextMapCodec {
     let sampled = false;
     let debug = false;
     let debugId = '';
-    const items: BaggageItems = new Map();
+    const items = new BaggageItems();
     for (const key of getter.keys(carrier)) {
       const raw = getter.get(carrier, key);
       const value = Array.isArray(raw) ? raw[0] : raw;
@@ -172,13 +171,13 @@ export class ZipkinB3TextMapCodec {
       else if (lowerKey === JAEGER_DEBUG_ID_HEADER) debugId = this._decode(value);
       else if (lowerKey === JAEGER_BAGGAGE_HEADER) parseCommaSeparatedBaggage(items, this._decode(value));
       else if (lowerKey.startsWith(this._baggagePrefix) && key.length > this._baggagePrefix.length) {
-        addBaggageItem(items, key.substring(this._baggagePrefix.length), this._decode(value));
+        items.add(key.substring(this._baggagePrefix.length), this._decode(value));
       }
     }
     const spanContext = b3SpanContext(traceId, spanId, parentId, sampled || debug, debug);
     const parent = spanContext === undefined || parentId === '' ? undefined : parentId.padStart(16, '0').toLowerCase();
     const extracted = new JaegerSpanContext(spanContext ?? REMOTE_INVALID_SPAN_CONTEXT, EMPTY_BAGGAGE, parent, debugId || undefined);
-    return items.size === 0 ? extracted : extracted._useEntries(limitEntries(itemEntries(items), 'ZipkinB3TextMapCodec extract'));
+    return items.size === 0 ? extracted : extracted._useEntries(limitEntries(items.entries(), 'ZipkinB3TextMapCodec extract'));
   }
 
   private _encode(value: string): string | undefined {

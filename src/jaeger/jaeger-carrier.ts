@@ -3,12 +3,11 @@ import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES, breaksHea
 import { describeError, logger } from '../logger';
 import type { BaggageEntries, SpanContextShim } from '../span-context-shim';
 import { EMPTY_BAGGAGE } from '../span-context-shim';
-import { addBaggageItem, itemEntries, mayNeedNormalizing, normalizeBaggageKey } from './baggage-key';
-import type { BaggageItems } from './baggage-key';
+import { BaggageItems, mayNeedNormalizing, normalizeBaggageKey } from './baggage-key';
 import { JAEGER_BAGGAGE_HEADER, JAEGER_DEBUG_ID_HEADER } from './constants';
 import { HTTP_TOKEN, resolveJaegerOptions } from './jaeger-propagator-options';
 import type { JaegerPropagatorOptions } from './jaeger-propagator-options';
-import { JaegerSpanContext, REMOTE_INVALID_SPAN_CONTEXT } from './jaeger-span-context';
+import { INJECTED_FIELDS, JaegerSpanContext, REMOTE_INVALID_SPAN_CONTEXT } from './jaeger-span-context';
 import { formatUberTraceId, parseUberTraceId } from './uber-trace-id';
 import type { UberTraceId } from './uber-trace-id';
 
@@ -59,14 +58,20 @@ export class JaegerCarrier {
 
   /**
    * Writes `spanContext` (its `uber-trace-id` when it is valid, with its parent id when it is a
-   * `JaegerSpanContext`) and its baggage, as `write` does. Throws what the setter throws.
+   * `JaegerSpanContext`) and its baggage, as `write` does. A `JaegerSpanContext` keeps what was
+   * written for it when nothing was dropped (`INJECTED_FIELDS`): it never changes, so injecting
+   * it again sets the same fields without formatting and encoding them again, and logs nothing,
+   * as the first inject did not. Throws what the setter throws.
    */
   writeContext(spanContext: SpanContextShim, carrier: unknown, setter: TextMapSetter): void {
+    const jaeger = spanContext instanceof JaegerSpanContext ? spanContext : undefined;
+    const known = jaeger?.[INJECTED_FIELDS];
+    if (known !== undefined && known.writer === this) return setFields(known.fields, carrier, setter);
     let header: string | undefined;
-    if (spanContext.isValid()) {
-      header = spanContext instanceof JaegerSpanContext ? spanContext.toString() : formatUberTraceId(spanContext.getSpanContext(), undefined);
-    }
-    this.write(header, spanContext._baggageEntries(), carrier, setter);
+    if (spanContext.isValid()) header = jaeger !== undefined ? jaeger.toString() : formatUberTraceId(spanContext.getSpanContext(), undefined);
+    const { fields, repeatable } = this._fields(header, spanContext._baggageEntries());
+    if (jaeger !== undefined && repeatable) jaeger[INJECTED_FIELDS] = { writer: this, fields };
+    setFields(fields, carrier, setter);
   }
 
   /**
@@ -77,12 +82,21 @@ export class JaegerCarrier {
    * are one under the key rule are written once. Throws what the setter throws.
    */
   write(traceHeader: string | undefined, entries: BaggageEntries | undefined, carrier: unknown, setter: TextMapSetter): void {
-    if (traceHeader !== undefined) setter.set(carrier, this.contextKey, traceHeader);
-    if (entries === undefined || entries.length === 0) return;
+    setFields(this._fields(traceHeader, entries).fields, carrier, setter);
+  }
+
+  /**
+   * The fields `write` sets, in order (name, value, name, value, ...), and whether writing the
+   * same again would give the same fields without a warning (nothing was dropped).
+   */
+  private _fields(traceHeader: string | undefined, entries: BaggageEntries | undefined): { fields: string[]; repeatable: boolean } {
+    const fields: string[] = traceHeader === undefined ? [] : [this.contextKey, traceHeader];
+    if (entries === undefined || entries.length === 0) return { fields, repeatable: true };
     // Only several items, one of them not spelt normalised, can be one item under the key rule.
     const written = entries.length > 1 && entries.some(([key]) => mayNeedNormalizing(key)) ? new Set<string>() : undefined;
     let items = 0;
     let bytes = 0;
+    let unwritable = 0;
     let dropped = 0;
     for (const [key, entry] of entries) {
       if (written !== undefined) {
@@ -91,9 +105,10 @@ export class JaegerCarrier {
         written.add(id);
       }
       const item = this._item(key, entry.value);
-      if (item === undefined) continue;
-      if (items < MAX_BAGGAGE_ITEMS && bytes + item.bytes <= MAX_BAGGAGE_BYTES) {
-        setter.set(carrier, item.name, item.value);
+      if (item === undefined) {
+        unwritable++;
+      } else if (items < MAX_BAGGAGE_ITEMS && bytes + item.bytes <= MAX_BAGGAGE_BYTES) {
+        fields.push(item.name, item.value);
         items++;
         bytes += item.bytes;
       } else {
@@ -106,6 +121,7 @@ export class JaegerCarrier {
         `jaeger inject: dropped ${dropped} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes as written); further drops are not reported`,
       );
     }
+    return { fields, repeatable: unwritable === 0 && dropped === 0 };
   }
 
   /**
@@ -151,14 +167,14 @@ export class JaegerCarrier {
         if (value !== undefined) debugId = this._decode(value);
       } else if (lowerKey === JAEGER_BAGGAGE_HEADER) {
         const value = readValue(getter, carrier, key, true);
-        if (value !== undefined) parseCommaSeparatedBaggage((items ??= new Map()), this._decode(value));
+        if (value !== undefined) parseCommaSeparatedBaggage((items ??= new BaggageItems()), this._decode(value));
       } else if (lowerKey.startsWith(this.baggagePrefix)) {
         const value = readValue(getter, carrier, key, false);
         const itemKey = key.substring(this.baggagePrefix.length);
-        if (value !== undefined && itemKey !== '') addBaggageItem((items ??= new Map()), itemKey, this._decode(value));
+        if (value !== undefined && itemKey !== '') (items ??= new BaggageItems()).add(itemKey, this._decode(value));
       }
     }
-    const entries = items === undefined || items.size === 0 ? undefined : limitEntries(itemEntries(items), 'jaeger extract');
+    const entries = items === undefined || items.size === 0 ? undefined : limitEntries(items.entries(), 'jaeger extract');
     return { received, debugId: debugId || undefined, entries };
   }
 
@@ -221,6 +237,11 @@ export class JaegerCarrier {
   }
 }
 
+/** Sets each field of `fields` (name, value, name, value, ...), in order. Throws what the setter throws. */
+function setFields(fields: readonly string[], carrier: unknown, setter: TextMapSetter): void {
+  for (let i = 0; i < fields.length; i += 2) setter.set(carrier, fields[i], fields[i + 1]);
+}
+
 /** Bound of `JaegerCarrier`'s header-name cache, so that keys chosen by callers cannot grow it without end. */
 const MAX_CACHED_NAMES = 256;
 
@@ -236,7 +257,7 @@ function dropped(key: string): string {
 export function parseCommaSeparatedBaggage(items: BaggageItems, value: string): void {
   for (const pair of value.split(',')) {
     const keyValue = pair.trim().split('=');
-    if (keyValue.length === 2 && keyValue[0] !== '') addBaggageItem(items, keyValue[0], keyValue[1]);
+    if (keyValue.length === 2 && keyValue[0] !== '') items.add(keyValue[0], keyValue[1]);
   }
 }
 

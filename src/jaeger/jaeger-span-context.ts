@@ -4,8 +4,7 @@ import { readEntries } from '../attributes';
 import { isOversized, limitEntries } from '../limits';
 import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
 import type { SpanContextSource } from '../span-context-shim';
-import { addBaggageItem, itemEntries } from './baggage-key';
-import type { BaggageItems } from './baggage-key';
+import { BaggageItems } from './baggage-key';
 import { JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_FLAG } from './constants';
 import { formatUberTraceId, jaegerFlags, parseUberTraceId, stripLeadingZeros } from './uber-trace-id';
 
@@ -17,6 +16,25 @@ export const REMOTE_INVALID_SPAN_CONTEXT: SpanContext = Object.freeze({ ...INVAL
  * the declarations need no `@types/node`.
  */
 export type IdBuffer = Uint8Array & { toString(encoding?: string): string; equals(other: Uint8Array): boolean };
+
+/**
+ * What a Jaeger carrier writer wrote for a span context, kept on the context because it never
+ * changes: the writer, and the field names and values in the order they were set.
+ * @internal see `INJECTED_FIELDS`
+ */
+export interface InjectedFields {
+  readonly writer: object;
+  /** Name, value, name, value, ... */
+  readonly fields: readonly string[];
+}
+
+/**
+ * @internal The fields `JaegerCarrier.writeContext` wrote for this context, so that injecting the
+ * same context again (one span, several outgoing requests) sets them without encoding its
+ * baggage again. Under a symbol this package does not export, as the core's caches
+ * (`INJECTION_CONTEXT` in span-context-shim.ts): no part of the API.
+ */
+export const INJECTED_FIELDS: unique symbol = Symbol('opentracing-otel-shim jaeger injected fields');
 
 /**
  * The span context of a `JaegerTracer`: a `SpanContextShim` that also answers the questions
@@ -33,6 +51,8 @@ export class JaegerSpanContext extends SpanContextShim {
   private _parentSpanId: string | undefined;
   private _debugId: string | undefined;
   private _traceHeader: string | undefined;
+  /** @internal see `INJECTED_FIELDS`. */
+  [INJECTED_FIELDS]: InjectedFields | undefined;
 
   /**
    * @param spanContext the OpenTelemetry span context.
@@ -45,6 +65,7 @@ export class JaegerSpanContext extends SpanContextShim {
     this._parentSpanId = parentSpanId;
     this._debugId = debugId;
     this._traceHeader = undefined;
+    this[INJECTED_FIELDS] = undefined;
   }
 
   /** @internal used by JaegerSpan: ids read from the span on first use. */
@@ -83,11 +104,11 @@ export class JaegerSpanContext extends SpanContextShim {
   ): JaegerSpanContext {
     const parsed = JaegerSpanContext.fromString(`${traceIdStr}:${spanIdStr}:${parentIdStr || '0'}:${(Number(flags) || 0).toString(16)}`);
     const context = new JaegerSpanContext(parsed?.getSpanContext() ?? INVALID_SPAN_CONTEXT, EMPTY_BAGGAGE, parsed?._parentSpanId, debugId || undefined);
-    const items: BaggageItems = new Map();
+    const items = new BaggageItems();
     if (typeof baggage === 'object' && baggage !== null) {
-      for (const [key, value] of readEntries(baggage, 'withStringIds baggage')) if (typeof value === 'string') addBaggageItem(items, key, value);
+      for (const [key, value] of readEntries(baggage, 'withStringIds baggage')) if (typeof value === 'string') items.add(key, value);
     }
-    return items.size === 0 ? context : context._useEntries(limitEntries(itemEntries(items), 'withStringIds'));
+    return items.size === 0 ? context : context._useEntries(limitEntries(items.entries(), 'withStringIds'));
   }
 
   /**

@@ -53,7 +53,7 @@ export function parseUberTraceId(value: string): UberTraceId | undefined {
   if (traceId === INVALID_TRACEID || spanId === INVALID_SPANID) return undefined;
   // A root's parent is `0`; it is told without padding it first.
   const parentSpanId = isZero(text, end2 + 1, end3) ? undefined : padHex(text.slice(end2 + 1, end3), 16);
-  const spanContext = jaegerSpanContext(traceId, spanId, parseInt(text.slice(end3 + 1), 16));
+  const spanContext = jaegerSpanContext(traceId, spanId, hexValue(text, end3 + 1));
   return { spanContext, parentSpanId };
 }
 
@@ -155,6 +155,19 @@ function scanFields(text: string): boolean {
 function isZero(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (text.charCodeAt(i) !== 0x30) return false;
   return true;
+}
+
+/**
+ * The value of the hex digits of `text` from `start` to its end, which `scanFields` checked are
+ * one or two lower-case hex digits: the `{flags}` field, read without `slice` and `parseInt`.
+ */
+function hexValue(text: string, start: number): number {
+  let value = 0;
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    value = value * 16 + (code <= 0x39 ? code - 0x30 : code - 0x57);
+  }
+  return value;
 }
 
 /** A hex id left-padded with zeros to `width` (at most 32) digits. */

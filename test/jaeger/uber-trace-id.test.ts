@@ -48,6 +48,17 @@ describe('uber-trace-id', () => {
       expect(parseUberTraceId('0:def:0:1')).toBeUndefined();
       expect(parseUberTraceId('abc::0:1')).toBeUndefined();
     });
+
+    it('should read every {flags} value of one or two hex digits as parseInt(flags, 16) does', () => {
+      for (let flags = 0; flags <= 0xff; flags++) {
+        const spellings = [flags.toString(16).padStart(2, '0'), ...(flags < 0x10 ? [flags.toString(16)] : [])];
+        for (const spelling of spellings) {
+          for (const text of [`abc:def:0:${spelling}`, ` ABC:DEF:0:${spelling.toUpperCase()} `]) {
+            expect(parseUberTraceId(text)?.spanContext).toEqual(jaegerSpanContext('0'.repeat(29) + 'abc', '0'.repeat(13) + 'def', parseInt(spelling, 16)));
+          }
+        }
+      }
+    });
   });
 
   describe('formatUberTraceId', () => {
