@@ -17,6 +17,7 @@ const jaegerClient = require('jaeger-client');
 // The package under test, as published: `npm run bench` builds dist/ first.
 const shim = require('../dist/cjs/index.js');
 const shimJaeger = require('../dist/cjs/jaeger/index.js');
+const shimCarrier = require('../dist/cjs/carrier.js');
 
 /**
  * A span exporter that drops the spans and reports success synchronously: the cheapest exporter
@@ -233,6 +234,12 @@ function createEnvironment() {
       { exporter: new NoopSpanExporter(), httpHeadersPropagator: new shimJaeger.JaegerPropagator({ urlEncoding: true }) },
     ),
     JaegerPropagator: shimJaeger.JaegerPropagator,
+    /**
+     * The shim's own carrier setter and getter (an internal module of the build, not the public
+     * API): what every shim inject and extract writes and reads with, so that (c) can time the
+     * native code with the same carrier checks (CR/LF/NUL, size limits, own properties).
+     */
+    carrierAccessors: { setter: shimCarrier.textMapSetter, getter: shimCarrier.carrierGetter },
   };
 }
 
