@@ -1,4 +1,4 @@
-import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, TraceFlags, context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
 import type { Baggage, Context, SpanContext, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 import { describeValue } from './attributes';
@@ -14,6 +14,10 @@ import { SpanShim } from './span-shim';
 import type { SpanStart } from './span-shim';
 import { monotonicNow, readEpochMillis } from './time';
 import { VERSION } from './version';
+
+// Read once: the api's CommonJS build exports every name through a getter, which compiled code
+// would otherwise call at each use on the per-span path (issue 17: 2 to 4% of a span).
+const { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, TraceFlags, context, isSpanContextValid, propagation, trace } = api;
 
 /** Options of `TracerShim` and `createTracerShim`. */
 export interface TracerShimOptions {
