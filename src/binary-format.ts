@@ -1,9 +1,13 @@
-import { TraceFlags, propagation } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
 import type { Baggage, BaggageEntry, SpanContext } from '@opentelemetry/api';
 import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, createSizedBaggage, limitEntries, utf8Length } from './limits';
 import type { Warn } from './limits';
 import { logger } from './logger';
 import type { BaggageEntries } from './span-context-shim';
+
+// Read once: the api's CommonJS build exports every name through a getter, which compiled code
+// would otherwise call at each use on the per-span path (issue 17: 2 to 4% of a span).
+const { TraceFlags, propagation } = api;
 
 /**
  * Byte layout of OpenTracing's FORMAT_BINARY carrier (`carrier.buffer`), version 0. The trace

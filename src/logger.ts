@@ -1,4 +1,7 @@
-import { diag } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
+
+// Read once: the api's CommonJS exports are getters (see eslint.config.mjs, issue 17).
+const { diag } = api;
 
 /**
  * Where the shim says what went wrong instead of throwing into instrumented code: OpenTelemetry's

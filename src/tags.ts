@@ -1,8 +1,11 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
 import type { AttributeValue, SpanKind } from '@opentelemetry/api';
 import { isRefusedKey, toAttributeValue } from './attributes';
 import { TAG_ERROR, TAG_SPAN_KIND } from './constants';
 import { toSpanKind } from './span-kind';
+
+// Read once: the api's CommonJS exports are getters (see eslint.config.mjs, issue 17).
+const { SpanStatusCode } = api;
 
 /**
  * What one OpenTracing tag does to an OpenTelemetry span (`toTagEffect`):
@@ -13,7 +16,7 @@ import { toSpanKind } from './span-kind';
  */
 export type TagEffect =
   | { readonly type: 'kind'; readonly kind: SpanKind; readonly value: string }
-  | { readonly type: 'status'; readonly code: SpanStatusCode.ERROR | SpanStatusCode.OK }
+  | { readonly type: 'status'; readonly code: api.SpanStatusCode.ERROR | api.SpanStatusCode.OK }
   | { readonly type: 'attribute'; readonly value: AttributeValue };
 
 const ERROR_STATUS: TagEffect = Object.freeze({ type: 'status', code: SpanStatusCode.ERROR });

@@ -1,4 +1,7 @@
-import { createContextKey } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
+
+// Read once: the api's CommonJS exports are getters (see eslint.config.mjs, issue 17).
+const { createContextKey } = api;
 
 /**
  * Default carrier key of the serialized span context,

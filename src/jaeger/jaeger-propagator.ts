@@ -1,4 +1,4 @@
-import { isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
 import type { Baggage, BaggageEntry, Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { createSizedBaggage, limitEntries } from '../limits';
 import { describeError, logger } from '../logger';
@@ -9,6 +9,10 @@ import { JaegerCarrier } from './jaeger-carrier';
 import type { JaegerPropagatorOptions } from './jaeger-propagator-options';
 import { getJaegerParentSpanId, setJaegerParentSpanId } from './parent-span-id';
 import { formatUberTraceId } from './uber-trace-id';
+
+// Read once: the api's CommonJS build exports every name through a getter, which compiled code
+// would otherwise call at each use on the per-span path (issue 17: 2 to 4% of a span).
+const { isSpanContextValid, propagation, trace } = api;
 
 export type { JaegerPropagatorOptions } from './jaeger-propagator-options';
 

@@ -1,4 +1,4 @@
-import { INVALID_SPAN_CONTEXT, TraceFlags } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
 import type { Baggage, SpanContext } from '@opentelemetry/api';
 import { readEntries } from '../attributes';
 import { isOversized, limitEntries } from '../limits';
@@ -7,6 +7,10 @@ import type { SpanContextSource } from '../span-context-shim';
 import { BaggageItems } from './baggage-key';
 import { JAEGER_DEBUG_TRACE_STATE_KEY, JAEGER_FIREHOSE_FLAG } from './constants';
 import { formatUberTraceId, jaegerFlags, parseUberTraceId, stripLeadingZeros } from './uber-trace-id';
+
+// Read once: the api's CommonJS build exports every name through a getter, which compiled code
+// would otherwise call at each use on the per-span path (issue 17: 2 to 4% of a span).
+const { INVALID_SPAN_CONTEXT, TraceFlags } = api;
 
 /** The span context of an extracted carrier without a valid `uber-trace-id`: invalid ids, remote. */
 export const REMOTE_INVALID_SPAN_CONTEXT: SpanContext = Object.freeze({ ...INVALID_SPAN_CONTEXT, isRemote: true });

@@ -1,7 +1,10 @@
-import { DiagLogLevel, diag } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
 import type { DiagLogger } from '@opentelemetry/api';
 import { toAttributeValue } from '../attributes';
 import type { JaegerLogger } from './configuration';
+
+// Read once: the api's CommonJS exports are getters (see eslint.config.mjs, issue 17).
+const { DiagLogLevel, diag } = api;
 
 /** The `diag` namespace of this package's own messages (src/logger.ts). */
 const OWN_NAMESPACE = 'opentracing-otel-shim';

@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, createTraceState } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
 import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
 import { randomBytes } from 'node:crypto';
 import { describeValue } from '../attributes';
@@ -13,6 +13,9 @@ import type { JaegerLogger } from './configuration';
 import { warnOnce } from './warn-once';
 import { SamplingDecision } from '../otel-sdk/types';
 import type { Sampler, SamplingResult } from '../otel-sdk/types';
+
+// Read once: the api's CommonJS exports are getters (see eslint.config.mjs, issue 17).
+const { ROOT_CONTEXT, createTraceState } = api;
 
 /**
  * A jaeger-client 3.19 sampler of the first API (`src/samplers/*`): `isSampled(operationName,

@@ -1,9 +1,12 @@
-import { DiagConsoleLogger, ProxyTracerProvider, context, diag, trace } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
 import type { TracerProvider } from '@opentelemetry/api';
 import { describeError, logger } from '../logger';
 import { contextAsyncHooks, core } from '../otel-sdk/packages';
 import type * as CreateTracerProvider from '../sdk/create-tracer-provider';
 import type { Environment } from '../env';
+
+// Read once: the api's CommonJS exports are getters (see eslint.config.mjs, issue 17).
+const { DiagConsoleLogger, ProxyTracerProvider, context, diag, trace } = api;
 
 /** What a provider may offer for flushing: the SDK providers have both. */
 export interface FlushableTracerProvider extends TracerProvider {

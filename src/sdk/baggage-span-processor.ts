@@ -1,6 +1,10 @@
-import { propagation } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
 import type { Baggage, Context } from '@opentelemetry/api';
 import type { SpanProcessor } from '../otel-sdk/types';
+
+// Read once: the api's CommonJS build exports every name through a getter, which compiled code
+// would otherwise call at each use on the per-span path (issue 17: 2 to 4% of a span).
+const { propagation } = api;
 
 /**
  * Remembers the OpenTelemetry Baggage each span started with, so that an exporter printing spans

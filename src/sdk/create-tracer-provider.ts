@@ -1,4 +1,4 @@
-import { propagation } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
 import { setAttributeOn, toAttributeValue } from '../attributes';
 import { logger } from '../logger';
@@ -17,6 +17,9 @@ import type { Environment } from '../env';
 import { DisabledTracerProvider } from './sdk-disabled';
 import { samplerFromEnv, spanLimitsFromEnv } from './sampling-from-env';
 import { TraceTreeExporter } from './trace-tree-exporter';
+
+// Read once: the api's CommonJS exports are getters (see eslint.config.mjs, issue 17).
+const { propagation } = api;
 
 /** Resource attribute key of the service name (OpenTelemetry semantic conventions). */
 const ATTR_SERVICE_NAME = 'service.name';

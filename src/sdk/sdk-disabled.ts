@@ -1,6 +1,9 @@
-import { ProxyTracerProvider } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
 import type { SdkTracerProvider } from '../otel-sdk/types';
+
+// Read once: the api's CommonJS exports are getters (see eslint.config.mjs, issue 17).
+const { ProxyTracerProvider } = api;
 
 /**
  * A tracer provider for `OTEL_SDK_DISABLED=true`, with an SDK provider's methods (`shutdown()`

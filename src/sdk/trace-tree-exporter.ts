@@ -1,4 +1,4 @@
-import { isValidSpanId, isValidTraceId, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
 import type { Attributes, HrTime, SpanContext, SpanStatus } from '@opentelemetry/api';
 import { ExportResultCode } from '../otel-sdk/types';
 import type { ExportResult, ReadableSpan, SpanExporter, TimedEvent } from '../otel-sdk/types';
@@ -6,6 +6,9 @@ import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_TYPE, EXCEPTION_EVENT_NAME, LINK
 import { logger } from '../logger';
 import { MAX_TIMER_DELAY_MS } from '../time';
 import type { BaggageSpanProcessor } from './baggage-span-processor';
+
+// Read once: the api's CommonJS exports are getters (see eslint.config.mjs, issue 17).
+const { isValidSpanId, isValidTraceId, SpanKind, SpanStatusCode } = api;
 
 const DEFAULT_MAX_TRACES = 1000;
 const DEFAULT_MAX_SPANS = 5000;
@@ -392,7 +395,7 @@ function oneLine(text: unknown): string {
   return String(text).replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
-function kindName(kind: SpanKind): string {
+function kindName(kind: api.SpanKind): string {
   return SpanKind[kind] ?? `KIND ${String(kind)}`;
 }
 
