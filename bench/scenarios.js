@@ -478,7 +478,7 @@ const SCENARIOS = [
     ['oa', '(a) span lifecycle', 200, ot.lifecycle, ot.lifecycleDeferred],
     ['ob', '(b) root span', 500, ot.rootSpan, ot.rootSpanDeferred],
     ['oc', '(c) inject+extract, W3C', 300, ot.injectExtract],
-    ['oe', '(e) baggage to child', 100, ot.baggageChild],
+    ['oe', '(e) baggage to child', 100, ot.baggageChild, ot.baggageChildDeferred],
   ].map(([id, title, batch, make, makeDeferred]) => ({
     id,
     group: 'o',
