@@ -1,4 +1,4 @@
-import { INVALID_SPAN_CONTEXT, TraceFlags, propagation } from '@opentelemetry/api';
+import { INVALID_SPANID, INVALID_SPAN_CONTEXT, TraceFlags, propagation, trace } from '@opentelemetry/api';
 import type { SpanContext } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 import { EMPTY_BAGGAGE, SpanContextShim } from '../src/span-context-shim';
@@ -84,6 +84,19 @@ describe('SpanContextShim', () => {
     it('should say whether its span context is valid, and keep saying it', () => {
       expect(new SpanContextShim({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }).isValid()).toBe(true);
       expect(new SpanContextShim({ traceId: '0'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }).isValid()).toBe(false);
+    });
+
+    it('should tell a valid context of a span it started from the invalid ones a tracer without an SDK gives', () => {
+      const ofSource = (spanContext: { traceId: string; spanId: string; traceFlags: number }) =>
+        SpanContextShim._fromSource({ _otelSpanContext: () => spanContext }, EMPTY_BAGGAGE).isValid();
+      expect(ofSource({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 })).toBe(true);
+      expect(ofSource(INVALID_SPAN_CONTEXT)).toBe(false);
+      expect(ofSource({ traceId: 'a'.repeat(32), spanId: INVALID_SPANID, traceFlags: 1 })).toBe(false);
+      expect(ofSource({ traceId: 'a'.repeat(31), spanId: 'b'.repeat(16), traceFlags: 1 })).toBe(false);
+      expect(ofSource({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(15), traceFlags: 1 })).toBe(false);
+      // A started span of the api's no-op tracer (no SDK registered): the all-zero context.
+      const noSdk = new TracerShim(trace.getTracerProvider()).startSpan('op');
+      expect((noSdk.context() as SpanContextShim).isValid()).toBe(false);
     });
 
     it("should be replaced, not changed, by the span's setBaggageItem", () => {
