@@ -62,6 +62,12 @@ export class PendingSpan {
    * then not translated at all (issue 17: production traces are mostly not sampled).
    */
   readonly createAtStart: boolean;
+  /**
+   * The root Context was active at start, so `parentContext` holds nothing but what the shim put
+   * there (a parent span context, baggage): a child may then start in the Context this span was
+   * created in, with its own span context set over it (`SpanShim`, `CREATION_CONTEXT`).
+   */
+  readonly inRootContext: boolean;
   kind: api.SpanKind;
   /** Start attributes, made at the first tag: a span without tags makes none. */
   private _attributes: Attributes | undefined;
@@ -81,6 +87,7 @@ export class PendingSpan {
     startMillis: number,
     startPerformance: number,
     createAtStart: boolean,
+    inRootContext: boolean,
   ) {
     this.tracer = tracer;
     this.name = name;
@@ -91,6 +98,7 @@ export class PendingSpan {
     this.startMillis = startMillis;
     this.startPerformance = startPerformance;
     this.createAtStart = createAtStart;
+    this.inRootContext = inRootContext;
     this.kind = SpanKind.INTERNAL;
     this._attributes = undefined;
     this._writes = 0;
@@ -128,12 +136,19 @@ export class PendingSpan {
   }
 
   /**
-   * Starts the OpenTelemetry span with the original start time and everything kept, then adds
-   * the kept events. Baggage set since start (`baggage`) belongs to the span too: span processors
-   * read it from the context the span is created in. A tracer that throws gives a non-recording
-   * span with an invalid context, with a `diag` error. Never throws.
+   * The Context the OpenTelemetry span is created in: `parentContext`, with `baggage` when the
+   * span's baggage changed since start (span processors read a new span's baggage there).
    */
-  create(baggage: Baggage): Span {
+  creationContext(baggage: Baggage): Context {
+    return baggage === this.baggage ? this.parentContext : propagation.setBaggage(this.parentContext, baggage);
+  }
+
+  /**
+   * Starts the OpenTelemetry span in `creationContext` (see `creationContext`), with the original
+   * start time and everything kept, then adds the kept events. A tracer that throws gives a
+   * non-recording span with an invalid context, with a `diag` error. Never throws.
+   */
+  create(creationContext: Context): Span {
     let span: Span;
     try {
       span = this.tracer.startSpan(
@@ -146,7 +161,7 @@ export class PendingSpan {
           startTime: Number.isNaN(this.startMillis) ? undefined : millisToHrTime(this.startMillis),
           root: this.root,
         },
-        baggage === this.baggage ? this.parentContext : propagation.setBaggage(this.parentContext, baggage),
+        creationContext,
       );
     } catch (error) {
       logger.error(`the OpenTelemetry tracer failed to start a span: ${describeError(error)}`);

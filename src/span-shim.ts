@@ -1,12 +1,12 @@
 import * as api from '@opentelemetry/api';
-import type { Baggage, HrTime, Span, SpanContext } from '@opentelemetry/api';
+import type { Baggage, Context, HrTime, Span, SpanContext } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 import { describeValue, forEachEntry, toAttributeValue } from './attributes';
 import { TAG_SPAN_KIND } from './constants';
 import { toLogEvent } from './events';
 import { describeError, logger } from './logger';
 import { MAX_PENDING_EVENTS, PendingSpan } from './pending-span';
-import { EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
+import { CREATION_CONTEXT, EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
 import type { SpanContextSource } from './span-context-shim';
 import { toTagEffect } from './tags';
 import { elapsedSince, millisToHrTime, readEpochMillis } from './time';
@@ -68,6 +68,12 @@ export class SpanShim extends opentracing.Span {
   private _startMillis: number;
   /** `performance.now()` at start; NaN for a wrapped span or a start time the caller gave. */
   private _startPerformance: number;
+  /**
+   * The Context the OpenTelemetry span was created in, while it can be a child's (see
+   * `CREATION_CONTEXT`): only for a span started with the root Context active, and only until
+   * its baggage changes.
+   */
+  private _creationContext: Context | undefined;
 
   /**
    * Wraps an OpenTelemetry span that already exists (as `@opentelemetry/shim-opentracing`'s
@@ -87,6 +93,7 @@ export class SpanShim extends opentracing.Span {
     this._contextShim = undefined;
     this._status = SpanStatusCode.UNSET;
     this._errorMessage = undefined;
+    this._creationContext = undefined;
     if (span instanceof PendingSpan) {
       this._state = 'pending';
       this._pending = span;
@@ -139,7 +146,10 @@ export class SpanShim extends opentracing.Span {
 
   /** @internal OpenTracing hook. */
   protected override _context(): SpanContextShim {
-    this._contextShim ??= this._newContextShim(this._spanContext, this._baggage);
+    if (this._contextShim === undefined) {
+      this._contextShim = this._newContextShim(this._spanContext, this._baggage);
+      this._contextShim[CREATION_CONTEXT] = this._creationContext;
+    }
     return this._contextShim;
   }
 
@@ -173,8 +183,10 @@ export class SpanShim extends opentracing.Span {
       return;
     }
     this._baggage = this._baggage.setEntry(key, { value: typeof value === 'string' ? value : String(toAttributeValue(value)) });
-    // Context shims are immutable: the next context() call makes one with the new baggage.
+    // Context shims are immutable: the next context() call makes one with the new baggage, which
+    // the creation Context no longer holds.
     this._contextShim = undefined;
+    this._creationContext = undefined;
   }
 
   /** @internal OpenTracing hook. */
@@ -212,6 +224,7 @@ export class SpanShim extends opentracing.Span {
     const span = this._state === 'pending' ? this._createSpan(false) : (this._span as Span);
     this._state = 'finished';
     this._span = undefined;
+    this._creationContext = undefined;
     try {
       if (recording && this._status === SpanStatusCode.ERROR) {
         span.setStatus(this._errorMessage === undefined ? { code: SpanStatusCode.ERROR } : { code: SpanStatusCode.ERROR, message: this._errorMessage });
@@ -271,7 +284,13 @@ export class SpanShim extends opentracing.Span {
    * `unrecorded` when `probe` and the span does not record (`finish` does not probe).
    */
   private _createSpan(probe = true): Span {
-    const span = (this._pending as PendingSpan).create(this._baggage);
+    const pending = this._pending as PendingSpan;
+    const creationContext = pending.creationContext(this._baggage);
+    const span = pending.create(creationContext);
+    if (pending.inRootContext) {
+      this._creationContext = creationContext;
+      if (this._contextShim !== undefined) this._contextShim[CREATION_CONTEXT] = creationContext;
+    }
     this._state = probe && !isRecording(span) ? 'unrecorded' : 'live';
     this._pending = undefined;
     this._span = span;

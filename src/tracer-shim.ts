@@ -9,7 +9,7 @@ import { countWithinLimits, limitInjectedEntries, surelyFitsInjected } from './l
 import { describeError, logger } from './logger';
 import { PendingSpan } from './pending-span';
 import { resolveSpanContext, selectParent } from './references';
-import { EMPTY_BAGGAGE, INJECTION_CONTEXT, PARENT_CONTEXT, SpanContextShim } from './span-context-shim';
+import { CREATION_CONTEXT, EMPTY_BAGGAGE, INJECTION_CONTEXT, PARENT_CONTEXT, SpanContextShim } from './span-context-shim';
 import { SpanShim } from './span-shim';
 import type { SpanStart } from './span-shim';
 import { monotonicNow, readEpochMillis } from './time';
@@ -254,6 +254,7 @@ export class TracerShim extends opentracing.Tracer {
       startMillis,
       startPerformance,
       createAtStart,
+      active === ROOT_CONTEXT,
     );
   }
 
@@ -267,7 +268,11 @@ export class TracerShim extends opentracing.Tracer {
     const cacheable = active === ROOT_CONTEXT && baggage === parent.getBaggage();
     const cached = parent[PARENT_CONTEXT];
     if (cacheable && cached !== undefined && cached.owner === this) return cached.context;
-    const made = childContext(active, activeBaggage, parent.getSpanContext(), baggage);
+    // The Context the parent was created in holds the same baggage over the root Context: the
+    // child's parent set over it is one Context where `childContext` makes two (CREATION_CONTEXT).
+    const creation = cacheable ? parent[CREATION_CONTEXT] : undefined;
+    const made =
+      creation !== undefined ? trace.setSpanContext(creation, parent.getSpanContext()) : childContext(active, activeBaggage, parent.getSpanContext(), baggage);
     if (cacheable) parent[PARENT_CONTEXT] = { owner: this, context: made };
     return made;
   }

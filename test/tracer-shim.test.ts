@@ -1,5 +1,5 @@
 import { INVALID_SPANID, INVALID_TRACEID, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
-import type { Baggage, TextMapPropagator } from '@opentelemetry/api';
+import type { Baggage, Context, TextMapPropagator } from '@opentelemetry/api';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { validateHeaderValue } from 'node:http';
@@ -419,6 +419,37 @@ describe('TracerShim', () => {
         const parent = tracer.startSpan('parent');
         parent.setBaggageItem('user', 'alice');
         expect(tracer.startSpan('op', { childOf: parent }).getBaggageItem('user')).toBe('alice');
+      });
+
+      it('should start spans in a Context holding their parent and their baggage, also after the baggage changes', () => {
+        const seen = new Map<string, { parent?: string; baggage: Record<string, string> }>();
+        const recorder = {
+          onStart(span: { name: string }, parentContext: Context) {
+            const entries = propagation.getBaggage(parentContext)?.getAllEntries() ?? [];
+            seen.set(span.name, {
+              parent: trace.getSpanContext(parentContext)?.spanId,
+              baggage: Object.fromEntries(entries.map(([key, entry]) => [key, entry.value])),
+            });
+          },
+          onEnd() {},
+          forceFlush: () => Promise.resolve(),
+          shutdown: () => Promise.resolve(),
+        };
+        const shim = new TracerShim(createTestSdk({ spanProcessors: [recorder] }).provider);
+        const parent = shim.startSpan('parent');
+        parent.setBaggageItem('a', '1');
+        shim.startSpan('child1', { childOf: parent }).finish();
+        shim.startSpan('child2', { childOf: parent }).finish();
+        parent.setBaggageItem('b', '2');
+        shim.startSpan('child3', { childOf: parent }).finish();
+        shim.startSpan('child4', { childOf: parent.context() }).finish();
+        parent.finish();
+        const parentId = parent.context().toSpanId();
+        expect(seen.get('parent')).toEqual({ parent: undefined, baggage: { a: '1' } });
+        expect(seen.get('child1')).toEqual({ parent: parentId, baggage: { a: '1' } });
+        expect(seen.get('child2')).toEqual({ parent: parentId, baggage: { a: '1' } });
+        expect(seen.get('child3')).toEqual({ parent: parentId, baggage: { a: '1', b: '2' } });
+        expect(seen.get('child4')).toEqual({ parent: parentId, baggage: { a: '1', b: '2' } });
       });
 
       it('should take the active OpenTelemetry Baggage when there are no references', () => {
