@@ -209,7 +209,8 @@ function readPart<T>(part: string, read: () => T): T | undefined {
   }
 }
 
-function isOtelSpanContext(value: unknown): value is SpanContext {
+/** Whether `value` is an OpenTelemetry span context: string ids and numeric trace flags. */
+export function isOtelSpanContext(value: unknown): value is SpanContext {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<SpanContext>;
   return typeof candidate.traceId === 'string' && typeof candidate.spanId === 'string' && typeof candidate.traceFlags === 'number';

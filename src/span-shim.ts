@@ -6,6 +6,7 @@ import { TAG_SPAN_KIND } from './constants';
 import { toLogEvent } from './events';
 import { describeError, logger } from './logger';
 import { MAX_PENDING_EVENTS, PendingSpan } from './pending-span';
+import { isOtelSpanContext } from './references';
 import { CREATION_CONTEXT, EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
 import type { SpanContextSource } from './span-context-shim';
 import { toTagEffect } from './tags';
@@ -13,7 +14,7 @@ import { elapsedSince, millisToHrTime, readEpochMillis } from './time';
 
 // Read once: the api's CommonJS build exports every name through a getter, which compiled code
 // would otherwise call at each use on the per-span path (issue 17: 2 to 4% of a span).
-const { SpanStatusCode, trace } = api;
+const { INVALID_SPAN_CONTEXT, SpanStatusCode, trace } = api;
 
 /**
  * @internal what `TracerShim._newSpan` receives: the `PendingSpan` made at start; subclasses in
@@ -105,7 +106,7 @@ export class SpanShim extends opentracing.Span {
       this._state = 'live';
       this._pending = undefined;
       this._span = span;
-      this._spanContext = span.spanContext();
+      this._spanContext = spanContextOf(span);
       this._startMillis = 0;
       this._startPerformance = NaN;
     }
@@ -141,7 +142,8 @@ export class SpanShim extends opentracing.Span {
 
   /** @internal SpanContextSource for this span's context shims. */
   _otelSpanContext(): SpanContext {
-    return this._spanContext ?? this._createSpan().spanContext();
+    if (this._spanContext === undefined) this._createSpan();
+    return this._spanContext as SpanContext;
   }
 
   /** @internal OpenTracing hook. */
@@ -294,7 +296,7 @@ export class SpanShim extends opentracing.Span {
     this._state = probe && !isRecording(span) ? 'unrecorded' : 'live';
     this._pending = undefined;
     this._span = span;
-    this._spanContext = span.spanContext();
+    this._spanContext = spanContextOf(span);
     return span;
   }
 
@@ -317,6 +319,29 @@ export class SpanShim extends opentracing.Span {
     return this._now();
   }
 }
+
+/**
+ * `span.spanContext()`, or the invalid span context when it throws or gives something that is not
+ * a span context (string ids, numeric flags): a tracer whose spans cannot say who they are costs
+ * the trace, never the caller. `diag` warns once per process.
+ */
+function spanContextOf(span: Span): SpanContext {
+  let problem: string;
+  try {
+    const spanContext: unknown = span.spanContext();
+    if (isOtelSpanContext(spanContext)) return spanContext;
+    problem = `gave ${describeValue(spanContext)}`;
+  } catch (error) {
+    problem = `threw: ${describeError(error)}`;
+  }
+  if (!warnedSpanContext) {
+    warnedSpanContext = true;
+    logger.warn(`an OpenTelemetry span's spanContext() ${problem}; its span context is taken as invalid (further cases not reported)`);
+  }
+  return INVALID_SPAN_CONTEXT;
+}
+
+let warnedSpanContext = false;
 
 /** `span.isRecording()`; true when it cannot be asked, so that nothing is left out. */
 function isRecording(span: Span): boolean {

@@ -481,6 +481,36 @@ describe('TracerShim', () => {
       });
     });
 
+    it("should throw nothing when the tracer's spans cannot say their span context, and warn once", () => {
+      const brokenSpanContexts: Array<() => unknown> = [
+        () => {
+          throw new Error('no context');
+        },
+        () => undefined,
+        () => ({ traceId: 5, spanId: 6, traceFlags: 1 }),
+      ];
+      for (const spanContext of brokenSpanContexts) {
+        const otelTracer = trace.getTracerProvider().getTracer('broken');
+        const brokenTracer = {
+          startSpan: (...args: Parameters<typeof otelTracer.startSpan>) => Object.assign(otelTracer.startSpan(...args), { spanContext }),
+          startActiveSpan: otelTracer.startActiveSpan.bind(otelTracer),
+        };
+        const shim = new TracerShim(brokenTracer as never);
+        expect(() => {
+          const parent = shim.startSpan('parent');
+          parent.setBaggageItem('a', '1');
+          const child = shim.startSpan('child', { childOf: parent, references: [opentracing.followsFrom(parent.context())] });
+          shim.inject(parent.context(), opentracing.FORMAT_HTTP_HEADERS, {});
+          expect(parent.context().toTraceId()).toBe(INVALID_TRACEID);
+          expect((parent.context() as ShimContext).isValid()).toBe(false);
+          child.finish();
+          parent.finish();
+          expect(new SpanShim(shim, brokenTracer.startSpan('wrapped')).context().toSpanId()).toBe(INVALID_SPANID);
+        }).not.toThrow();
+      }
+      expect(logs.matching("an OpenTelemetry span's spanContext()")).toHaveLength(1);
+    });
+
     it('should return a span even when given nonsense, without throwing', () => {
       const throwingOptions = {
         get childOf(): never {
