@@ -19,3 +19,16 @@ export function describeError(error: unknown): string {
     return 'unprintable error';
   }
 }
+
+/** The OpenTelemetry span methods whose failure `reportSpanFailure` has reported. */
+const failedSpanCalls = new Set<string>();
+
+/**
+ * Reports, once per method and process, that a call on an OpenTelemetry span threw: the tag, log,
+ * name or end is lost, the caller is not told (no call throws into instrumented code).
+ */
+export function reportSpanFailure(method: string, error: unknown): void {
+  if (failedSpanCalls.has(method)) return;
+  failedSpanCalls.add(method);
+  logger.warn(`an OpenTelemetry span's ${method}() threw; what it was given is lost (further failures not reported): ${describeError(error)}`);
+}

@@ -1,6 +1,6 @@
 import * as api from '@opentelemetry/api';
 import type { AttributeValue, Attributes, Baggage, Context, HrTime, Link, Span, Tracer } from '@opentelemetry/api';
-import { describeError, logger } from './logger';
+import { describeError, logger, reportSpanFailure } from './logger';
 import { millisToHrTime } from './time';
 
 // Read once: the api's CommonJS build exports every name through a getter, which compiled code
@@ -169,7 +169,11 @@ export class PendingSpan {
     }
     const events = this._events;
     if (events !== undefined) {
-      for (const event of events) span.addEvent(event.name, event.attributes, event.time);
+      try {
+        for (const event of events) span.addEvent(event.name, event.attributes, event.time);
+      } catch (error) {
+        reportSpanFailure('addEvent', error);
+      }
     }
     return span;
   }

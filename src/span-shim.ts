@@ -4,7 +4,7 @@ import * as opentracing from 'opentracing';
 import { describeValue, forEachEntry, toAttributeValue } from './attributes';
 import { TAG_SPAN_KIND } from './constants';
 import { toLogEvent } from './events';
-import { describeError, logger } from './logger';
+import { describeError, logger, reportSpanFailure } from './logger';
 import { MAX_PENDING_EVENTS, PendingSpan } from './pending-span';
 import { isOtelSpanContext } from './references';
 import { CREATION_CONTEXT, EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
@@ -174,7 +174,13 @@ export class SpanShim extends opentracing.Span {
     if (this._state === 'finished') return;
     const text = typeof name === 'string' ? name : String(toAttributeValue(name));
     if (this._state === 'pending') (this._pending as PendingSpan).name = text;
-    else (this._span as Span).updateName(text);
+    else {
+      try {
+        (this._span as Span).updateName(text);
+      } catch (error) {
+        reportSpanFailure('updateName', error);
+      }
+    }
   }
 
   /** @internal OpenTracing hook. */
@@ -213,7 +219,11 @@ export class SpanShim extends opentracing.Span {
     if (event.exceptionMessage !== undefined) this._errorMessage = event.exceptionMessage;
     const time = timestamp === undefined ? this._now() : this._readTime(timestamp, 'log');
     if (this._state === 'pending' && (this._pending as PendingSpan).addEvent(event.name, event.attributes, time as HrTime)) return;
-    this.getSpan().addEvent(event.name, event.attributes, time);
+    try {
+      this.getSpan().addEvent(event.name, event.attributes, time);
+    } catch (error) {
+      reportSpanFailure('addEvent', error);
+    }
   }
 
   /** @internal OpenTracing hook. */
@@ -227,15 +237,19 @@ export class SpanShim extends opentracing.Span {
     this._state = 'finished';
     this._span = undefined;
     this._creationContext = undefined;
-    try {
-      if (recording && this._status === SpanStatusCode.ERROR) {
-        span.setStatus(this._errorMessage === undefined ? { code: SpanStatusCode.ERROR } : { code: SpanStatusCode.ERROR, message: this._errorMessage });
-      } else if (recording && this._status === SpanStatusCode.OK) {
-        span.setStatus({ code: SpanStatusCode.OK });
+    if (recording && this._status !== SpanStatusCode.UNSET) {
+      try {
+        const message = this._status === SpanStatusCode.ERROR ? this._errorMessage : undefined;
+        span.setStatus(message === undefined ? { code: this._status } : { code: this._status, message });
+      } catch (error) {
+        // The span still ends: a status that cannot be set must not lose the span.
+        reportSpanFailure('setStatus', error);
       }
+    }
+    try {
       span.end(time);
     } catch (error) {
-      logger.error(`ending the OpenTelemetry span failed: ${describeError(error)}`);
+      reportSpanFailure('end', error);
     }
   }
 
@@ -273,7 +287,11 @@ export class SpanShim extends opentracing.Span {
       );
     }
     if (this._state === 'pending' && (this._pending as PendingSpan).setAttribute(key, effect.value)) return;
-    this.getSpan().setAttribute(key, effect.value);
+    try {
+      this.getSpan().setAttribute(key, effect.value);
+    } catch (error) {
+      reportSpanFailure('setAttribute', error);
+    }
   }
 
   /** Whether a tag or log can still be kept: not once finished, nor when the span does not record. */

@@ -511,6 +511,57 @@ describe('TracerShim', () => {
       expect(logs.matching("an OpenTelemetry span's spanContext()")).toHaveLength(1);
     });
 
+    it("should throw nothing when the tracer's spans throw from their methods, and warn once per method", () => {
+      const methods = ['setAttribute', 'addEvent', 'updateName', 'setStatus', 'end'];
+      for (const method of methods) {
+        const otelTracer = trace.getTracerProvider().getTracer('broken');
+        const brokenTracer = {
+          startSpan: (...args: Parameters<typeof otelTracer.startSpan>) =>
+            Object.assign(otelTracer.startSpan(...args), {
+              isRecording: () => true,
+              [method]: () => {
+                throw new Error(`${method} failed`);
+              },
+            }),
+          startActiveSpan: otelTracer.startActiveSpan.bind(otelTracer),
+        };
+        const shim = new TracerShim(brokenTracer as never);
+        expect(() => {
+          for (let i = 0; i < 2; i++) {
+            const pending = shim.startSpan('pending', { tags: { a: 1 } });
+            pending.log({ event: 'kept before the span exists' });
+            pending.finish();
+            const live = shim.startSpan('live');
+            live.context().toSpanId();
+            live.setTag('k', 'v').addTags({ n: 1 }).setOperationName('renamed');
+            live.log({ event: 'e', k: 1 });
+            live.setTag('error', true);
+            live.finish();
+          }
+        }).not.toThrow();
+      }
+      for (const method of ['setAttribute', 'addEvent', 'updateName', 'setStatus', 'end']) {
+        expect(logs.matching(`an OpenTelemetry span's ${method}() threw`)).toHaveLength(1);
+      }
+    });
+
+    it('should still end and export a span whose setStatus() throws', () => {
+      const otelTracer = sdk.provider.getTracer('status');
+      const brokenTracer = {
+        startSpan: (...args: Parameters<typeof otelTracer.startSpan>) =>
+          Object.assign(otelTracer.startSpan(...args), {
+            setStatus: () => {
+              throw new Error('no status');
+            },
+          }),
+        startActiveSpan: otelTracer.startActiveSpan.bind(otelTracer),
+      };
+      const span = new TracerShim(brokenTracer as never).startSpan('failed');
+      span.setTag('error', true);
+      expect(() => span.finish()).not.toThrow();
+      expect(sdk.span('failed').ended).toBe(true);
+    });
+
     it('should return a span even when given nonsense, without throwing', () => {
       const throwingOptions = {
         get childOf(): never {
