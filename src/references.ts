@@ -216,8 +216,11 @@ export function isOtelSpanContext(value: unknown): value is SpanContext {
   return typeof candidate.traceId === 'string' && typeof candidate.spanId === 'string' && typeof candidate.traceFlags === 'number';
 }
 
-function isBaggage(value: unknown): value is Baggage {
-  return typeof value === 'object' && value !== null && typeof (value as Baggage).getEntry === 'function';
+/** Whether `value` has the shape of OpenTelemetry Baggage (`getEntry`, `getAllEntries`, `setEntry`). May throw (a Proxy). */
+export function isBaggage(value: unknown): value is Baggage {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Baggage;
+  return typeof candidate.getEntry === 'function' && typeof candidate.getAllEntries === 'function' && typeof candidate.setEntry === 'function';
 }
 
 /**

@@ -8,7 +8,7 @@ import { SHIM_TRACER_NAME } from './constants';
 import { countWithinLimits, limitInjectedEntries, surelyFitsInjected } from './limits';
 import { describeError, logger } from './logger';
 import { PendingSpan } from './pending-span';
-import { resolveSpanContext, selectParent } from './references';
+import { isBaggage, resolveSpanContext, selectParent } from './references';
 import { CREATION_CONTEXT, EMPTY_BAGGAGE, INJECTION_CONTEXT, PARENT_CONTEXT, SpanContextShim } from './span-context-shim';
 import { SpanShim } from './span-shim';
 import type { SpanStart } from './span-shim';
@@ -223,7 +223,7 @@ export class TracerShim extends opentracing.Tracer {
   private _spanStart(name: unknown, fields: opentracing.SpanOptions): SpanStart {
     const active = context.active();
     // The root Context holds nothing; most OpenTracing-only code runs with it active.
-    const activeBaggage = active === ROOT_CONTEXT ? undefined : propagation.getBaggage(active);
+    const activeBaggage = active === ROOT_CONTEXT ? undefined : this._activeBaggage(active);
     const selected = selectParent(fields.references, fields.childOf, this._warnOnce);
     const parent = selected?.parent;
     const baggage = selected === undefined ? (activeBaggage ?? EMPTY_BAGGAGE) : selected.baggage;
@@ -256,6 +256,22 @@ export class TracerShim extends opentracing.Tracer {
       createAtStart,
       active === ROOT_CONTEXT,
     );
+  }
+
+  /**
+   * The active Context's OpenTelemetry Baggage; `undefined`, with one `diag` warning per tracer,
+   * when what is stored under the api's baggage key is not Baggage (other code put something
+   * else there, or reading it throws), so that the span's baggage calls cannot throw later.
+   */
+  private _activeBaggage(active: Context): Baggage | undefined {
+    try {
+      const baggage: unknown = propagation.getBaggage(active);
+      if (baggage === undefined || isBaggage(baggage)) return baggage;
+    } catch {
+      // Reported below, as for a value that is not Baggage.
+    }
+    this._warn("startSpan: the active Context's baggage is not OpenTelemetry Baggage; it is ignored");
+    return undefined;
   }
 
   /**

@@ -1,4 +1,15 @@
-import { INVALID_SPANID, INVALID_TRACEID, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
+import {
+  INVALID_SPANID,
+  INVALID_TRACEID,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  context,
+  createContextKey,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
 import type { Baggage, Context, TextMapPropagator } from '@opentelemetry/api';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -457,6 +468,32 @@ describe('TracerShim', () => {
         const active = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ tenant: { value: 'acme' } }));
         const span = context.with(active, () => tracer.startSpan('op'));
         expect(span.getBaggageItem('tenant')).toBe('acme');
+      });
+
+      it('should ignore, with one warning, an active baggage value that is not Baggage', () => {
+        registerGlobals();
+        const baggageKey = createContextKey('OpenTelemetry Baggage Key');
+        const trap = new Proxy(
+          {},
+          {
+            get() {
+              throw new Error('trap');
+            },
+          },
+        );
+        for (const value of [5, 'x', trap]) {
+          const active = ROOT_CONTEXT.setValue(baggageKey, value);
+          expect(() =>
+            context.with(active, () => {
+              const span = tracer.startSpan('op');
+              span.setBaggageItem('a', '1');
+              expect(span.getBaggageItem('a')).toBe('1');
+              tracer.startSpan('child', { childOf: span }).finish();
+              span.finish();
+            }),
+          ).not.toThrow();
+        }
+        expect(logs.matching("the active Context's baggage is not OpenTelemetry Baggage")).toHaveLength(1);
       });
 
       it('should not take the active Baggage when there are references', () => {
