@@ -4,7 +4,7 @@ import * as opentracing from 'opentracing';
 import { readEntries } from './attributes';
 import { LINK_REF_TYPE_ATTRIBUTE } from './constants';
 import { toOtelSpanId, toOtelTraceId } from './hex-ids';
-import { unionWithinLimits } from './limits';
+import { createSizedBaggage, limitEntries, unionWithinLimits } from './limits';
 import type { Warn } from './limits';
 import { describeError, logger } from './logger';
 import { CHILD_OF_LINKS, SpanContextShim } from './span-context-shim';
@@ -151,8 +151,13 @@ function resolveForeign(value: unknown, followSpan: boolean): SpanContextShim | 
   if (typeof candidate.getSpanContext === 'function') {
     const spanContext = (candidate.getSpanContext as () => unknown).call(value);
     if (isOtelSpanContext(spanContext)) {
-      const baggage = readPart('baggage', () => (typeof candidate.getBaggage === 'function' ? (candidate.getBaggage as () => unknown).call(value) : undefined));
-      return new SpanContextShim(spanContext, isBaggage(baggage) ? baggage : undefined);
+      // Copied into a Baggage of this package, listed once and held to the limits: a foreign
+      // Baggage whose methods throw would otherwise throw later, from getBaggageItem.
+      const baggage = readPart('baggage', () => {
+        const foreign: unknown = typeof candidate.getBaggage === 'function' ? (candidate.getBaggage as () => unknown).call(value) : undefined;
+        return isBaggage(foreign) ? createSizedBaggage(limitEntries(foreign.getAllEntries(), 'a span context of another tracer')) : undefined;
+      });
+      return new SpanContextShim(spanContext, baggage);
     }
   }
   if (typeof candidate.toTraceId === 'function' && typeof candidate.toSpanId === 'function') {

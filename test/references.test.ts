@@ -47,6 +47,17 @@ describe('references', () => {
       expect(resolved?.getBaggageItem('k')).toBe('v');
     });
 
+    it("should copy another copy's Baggage once, so that one whose methods throw costs only the baggage", () => {
+      const boom = () => {
+        throw new Error('boom');
+      };
+      const throwing = { getEntry: boom, getAllEntries: boom, setEntry: boom, removeEntry: boom, removeEntries: boom, clear: boom };
+      const resolved = resolveSpanContext({ getSpanContext: () => OTEL_CONTEXT, getBaggage: () => throwing });
+      expect(resolved?.getSpanContext()).toEqual(OTEL_CONTEXT);
+      expect(() => resolved?.getBaggageItem('k')).not.toThrow();
+      expect(resolved?._baggageEntries()).toEqual([]);
+    });
+
     it('should make a jaeger-client span context a remote context, padding short ids', () => {
       const resolved = resolveSpanContext(jaeger.SpanContext.withStringIds('ABC', 'de', null, 1, { user: 'alice' }));
       expect(resolved?.getSpanContext()).toEqual({
