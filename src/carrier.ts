@@ -1,6 +1,6 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 import { MAX_HEADER_VALUE_BYTES, breaksHeader, exceedsUtf8Bytes, isOversized } from './limits';
-import { describeError, logger } from './logger';
+import { describeError, logger, warnOnce } from './logger';
 
 /**
  * A text map or HTTP headers carrier as OpenTracing code passes it. Besides a plain object of
@@ -77,17 +77,9 @@ function writeField(carrier: TextMapCarrier, key: string, value: string): void {
     if (kindOf(carrier) === 'object') carrier[key] = value;
     else (carrier as unknown as Map<string, unknown>).set(key, value);
   } catch (error) {
-    warnOnce(`inject: the carrier refused a field, which was left out: ${describeError(error)}`);
+    const message = `inject: the carrier refused a field, which was left out: ${describeError(error)}`;
+    warnOnce(message, message);
   }
-}
-
-/** Messages already logged by `warnOnce`; at most 100, so that varied reasons cannot grow it. */
-const warned = new Set<string>();
-
-function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  if (warned.size < 100) warned.add(message);
-  logger.warn(message);
 }
 
 /**

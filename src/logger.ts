@@ -20,15 +20,28 @@ export function describeError(error: unknown): string {
   }
 }
 
-/** The OpenTelemetry span methods whose failure `reportSpanFailure` has reported. */
-const failedSpanCalls = new Set<string>();
+/** The keys `warnOnce` has warned about; at most `MAX_WARNED_KEYS`. */
+const warnedKeys = new Set<string>();
+/** Most distinct warnings `warnOnce` gives in a process, so that varied reasons cannot flood the log or grow the set. */
+const MAX_WARNED_KEYS = 100;
 
 /**
- * Reports, once per method and process, that a call on an OpenTelemetry span threw: the tag, log,
- * name or end is lost, the caller is not told (no call throws into instrumented code).
+ * One `diag` warning, `message`, the first time `key` is seen in the process; nothing after, nor
+ * for a new key once `MAX_WARNED_KEYS` were warned about. For problems a hot path may meet at
+ * every call (a carrier that refuses a field, a span whose methods throw): reported once, never
+ * per call (project rule).
+ */
+export function warnOnce(key: string, message: string): void {
+  if (warnedKeys.has(key) || warnedKeys.size >= MAX_WARNED_KEYS) return;
+  warnedKeys.add(key);
+  logger.warn(message);
+}
+
+/**
+ * Reports, once per method and process (`warnOnce`), that a call on an OpenTelemetry span threw:
+ * the tag, log, name, status or end is lost, the caller is not told (no call throws into
+ * instrumented code).
  */
 export function reportSpanFailure(method: string, error: unknown): void {
-  if (failedSpanCalls.has(method)) return;
-  failedSpanCalls.add(method);
-  logger.warn(`an OpenTelemetry span's ${method}() threw; what it was given is lost (further failures not reported): ${describeError(error)}`);
+  warnOnce(`span.${method}`, `an OpenTelemetry span's ${method}() threw; what it was given is lost (further failures not reported): ${describeError(error)}`);
 }

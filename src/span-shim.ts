@@ -4,7 +4,7 @@ import * as opentracing from 'opentracing';
 import { describeValue, forEachEntry, toAttributeValue } from './attributes';
 import { TAG_SPAN_KIND } from './constants';
 import { toLogEvent } from './events';
-import { describeError, logger, reportSpanFailure } from './logger';
+import { describeError, logger, reportSpanFailure, warnOnce } from './logger';
 import { MAX_PENDING_EVENTS, PendingSpan } from './pending-span';
 import { isOtelSpanContext } from './references';
 import { CREATION_CONTEXT, EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
@@ -352,14 +352,9 @@ function spanContextOf(span: Span): SpanContext {
   } catch (error) {
     problem = `threw: ${describeError(error)}`;
   }
-  if (!warnedSpanContext) {
-    warnedSpanContext = true;
-    logger.warn(`an OpenTelemetry span's spanContext() ${problem}; its span context is taken as invalid (further cases not reported)`);
-  }
+  warnOnce('span.spanContext', `an OpenTelemetry span's spanContext() ${problem}; its span context is taken as invalid (further cases not reported)`);
   return INVALID_SPAN_CONTEXT;
 }
-
-let warnedSpanContext = false;
 
 /** `span.isRecording()`; true when it cannot be asked, so that nothing is left out. */
 function isRecording(span: Span): boolean {

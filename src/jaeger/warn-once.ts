@@ -1,7 +1,4 @@
-import { logger } from '../logger';
-
-/** The messages already given; a fixed set of texts written in this package, so it stays small. */
-const warned = new Set<string>();
+import { warnOnce as warnOnceForKey } from '../logger';
 
 /**
  * One `diag` warning per `message` for the process, pointing at the migration guide: for
@@ -10,7 +7,5 @@ const warned = new Set<string>();
  * what counts as the same message.
  */
 export function warnOnce(message: string, detail?: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  logger.warn(`${message}${detail === undefined ? '' : `: ${detail}`}. See docs/migrating-from-jaeger-client.md`);
+  warnOnceForKey(message, `${message}${detail === undefined ? '' : `: ${detail}`}. See docs/migrating-from-jaeger-client.md`);
 }
