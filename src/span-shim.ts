@@ -17,12 +17,6 @@ import { elapsedSince, millisToHrTime, readEpochMillis } from './time';
 const { INVALID_SPAN_CONTEXT, SpanStatusCode, trace } = api;
 
 /**
- * @internal what `TracerShim._newSpan` receives: the `PendingSpan` made at start; subclasses in
- * this package import the name from here.
- */
-export type SpanStart = PendingSpan;
-
-/**
  * Where a span is in its life: `pending` until its OpenTelemetry span is created (spans started
  * by `TracerShim`; the data lives in a `PendingSpan`), `live` while the OpenTelemetry span exists
  * (a wrapped span starts here), `unrecorded` when the OpenTelemetry span the shim created does not
@@ -116,7 +110,7 @@ export class SpanShim extends opentracing.Span {
    * A span whose OpenTelemetry span is created on first use (see the class comment).
    * @internal used by TracerShim
    */
-  static _startDeferred(tracerShim: opentracing.Tracer, start: SpanStart, tags: unknown): SpanShim {
+  static _startDeferred(tracerShim: opentracing.Tracer, start: PendingSpan, tags: unknown): SpanShim {
     const shim = new this(tracerShim, start, start.baggage);
     if (tags !== undefined && tags !== null) shim._addTags(tags as Record<string, unknown>);
     if (start.createAtStart) shim.getSpan();

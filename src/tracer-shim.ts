@@ -11,7 +11,6 @@ import { PendingSpan } from './pending-span';
 import { isBaggage, resolveSpanContext, selectParent } from './references';
 import { CREATION_CONTEXT, EMPTY_BAGGAGE, INJECTION_CONTEXT, PARENT_CONTEXT, SpanContextShim } from './span-context-shim';
 import { SpanShim } from './span-shim';
-import type { SpanStart } from './span-shim';
 import { monotonicNow, readEpochMillis } from './time';
 import { VERSION } from './version';
 
@@ -160,7 +159,7 @@ export class TracerShim extends opentracing.Tracer {
   }
 
   /** Makes the span for a start decided by `_startSpan`; subclasses return their own span class. @internal */
-  protected _newSpan(start: SpanStart, tags: unknown): SpanShim {
+  protected _newSpan(start: PendingSpan, tags: unknown): SpanShim {
     return SpanShim._startDeferred(this, start, tags);
   }
 
@@ -220,7 +219,7 @@ export class TracerShim extends opentracing.Tracer {
    * OpenTelemetry span needs. `fields.childOf`, when given, is a ChildOf reference after
    * `fields.references`.
    */
-  private _spanStart(name: unknown, fields: opentracing.SpanOptions): SpanStart {
+  private _spanStart(name: unknown, fields: opentracing.SpanOptions): PendingSpan {
     const active = context.active();
     // The root Context holds nothing; most OpenTracing-only code runs with it active.
     const activeBaggage = active === ROOT_CONTEXT ? undefined : this._activeBaggage(active);

@@ -2,7 +2,7 @@ import type { Baggage, BaggageEntry, SpanContext } from '@opentelemetry/api';
 import type * as opentracing from 'opentracing';
 import { toAttributeValue } from '../attributes';
 import { SpanShim } from '../span-shim';
-import type { SpanStart } from '../span-shim';
+import type { PendingSpan } from '../pending-span';
 import type { SpanContextShim } from '../span-context-shim';
 import { JaegerSpanContext } from './jaeger-span-context';
 import { findBaggageItem, normalizeBaggageKey } from './baggage-key';
@@ -26,7 +26,7 @@ export class JaegerSpan extends SpanShim {
   private _operationName = '';
 
   /** @internal used by JaegerTracer: also keeps the name for `operationName`. */
-  static override _startDeferred(tracerShim: opentracing.Tracer, start: SpanStart, tags: unknown): SpanShim {
+  static override _startDeferred(tracerShim: opentracing.Tracer, start: PendingSpan, tags: unknown): SpanShim {
     const span = super._startDeferred(tracerShim, start, tags) as JaegerSpan;
     span._operationName = start.name;
     return span;

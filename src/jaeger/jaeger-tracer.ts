@@ -9,7 +9,8 @@ import { describeError, logger } from '../logger';
 import { resolveSpanContext } from '../references';
 import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
 import type { BaggageEntries } from '../span-context-shim';
-import type { SpanShim, SpanStart } from '../span-shim';
+import type { PendingSpan } from '../pending-span';
+import type { SpanShim } from '../span-shim';
 import { TracerShim } from '../tracer-shim';
 import type { TracerShimOptions } from '../tracer-shim';
 import { DeadlineExceededError, SHUTDOWN_TIMEOUT_MS, withDeadline } from '../sdk/bounded-shutdown';
@@ -171,7 +172,7 @@ export class JaegerTracer extends TracerShim {
    * A `JaegerSpan` that remembers its parent's span id; a span that records nothing once `close()` was called.
    * @internal TracerShim's hook, not part of the public surface
    */
-  protected override _newSpan(start: SpanStart, tags: unknown): SpanShim {
+  protected override _newSpan(start: PendingSpan, tags: unknown): SpanShim {
     const parent = start.root ? undefined : trace.getSpanContext(start.parentContext);
     const validParent = parent !== undefined && isSpanContextValid(parent) ? parent : undefined;
     if (this._closing !== undefined) {
