@@ -1,6 +1,6 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import { MAX_CONVERTED_VALUE_LENGTH, TRUNCATED } from './constants';
-import { describeError, logger } from './logger';
+import { describeError, warnOnce } from './logger';
 
 /**
  * Converts an OpenTracing tag or log-field value to an OpenTelemetry attribute value. This one
@@ -44,7 +44,7 @@ export function toAttributeValue(value: unknown): AttributeValue | undefined {
         return value === null ? undefined : objectToAttributeValue(value as object);
     }
   } catch (error) {
-    logger.warn(`a tag or log value could not be read: ${describeError(error)}`);
+    warnOnce('attributes.value.unreadable', `a tag or log value could not be read: ${describeError(error)}`);
     return `[unreadable value: ${describeError(error)}]`;
   }
 }
@@ -76,7 +76,7 @@ export function forEachEntry<T>(value: object, what: string, visit: (target: T, 
   try {
     keys = Object.keys(value);
   } catch (error) {
-    logger.warn(`${what} could not be listed; left out: ${describeError(error)}`);
+    warnOnce(`attributes.${what}.unlistable`, `${what} could not be listed; left out: ${describeError(error)}`);
     return;
   }
   for (const key of keys) {
@@ -84,7 +84,7 @@ export function forEachEntry<T>(value: object, what: string, visit: (target: T, 
     try {
       entry = (value as Record<string, unknown>)[key];
     } catch (error) {
-      logger.warn(`${what} ${JSON.stringify(key)} could not be read; left out: ${describeError(error)}`);
+      warnOnce(`attributes.${what}.unreadable`, `${what} ${JSON.stringify(key)} could not be read; left out: ${describeError(error)}`);
       continue;
     }
     visit(target, key, entry);
@@ -116,7 +116,7 @@ export function setAttributeOn(attributes: Attributes, key: string, value: Attri
  */
 export function isRefusedKey(key: string): boolean {
   if (key !== '__proto__') return false;
-  logger.warn('the attribute key "__proto__" is not allowed; the value was dropped');
+  warnOnce('attributes.key.__proto__', 'the attribute key "__proto__" is not allowed; the value was dropped');
   return true;
 }
 

@@ -1,8 +1,8 @@
 import * as api from '@opentelemetry/api';
 import type { Baggage, BaggageEntry, SpanContext } from '@opentelemetry/api';
-import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, createSizedBaggage, limitEntries, utf8Length } from './limits';
+import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, createSizedBaggage, limitEntries, utf8Length, warnOncePerKind } from './limits';
 import type { Warn } from './limits';
-import { logger } from './logger';
+import { warnOnce } from './logger';
 import type { BaggageEntries } from './span-context-shim';
 
 // Read once: the api's CommonJS build exports every name through a getter, which compiled code
@@ -43,7 +43,7 @@ const MAX_BAGGAGE_JSON_BYTES = 16 * 1024;
  * Encodes a span context and its baggage in the layout above: the baggage items, in order, that
  * fit the limits; the others are dropped whole and reported to `warn`.
  */
-export function encodeBinary(spanContext: SpanContext, baggage: Baggage, warn: Warn = (message) => logger.warn(message)): Uint8Array {
+export function encodeBinary(spanContext: SpanContext, baggage: Baggage, warn: Warn = warnOncePerKind): Uint8Array {
   const json = baggageJson(baggage.getAllEntries(), warn);
   const baggageBytes = json === undefined ? undefined : new TextEncoder().encode(json);
   const bytes = new Uint8Array(TRACE_CONTEXT_LENGTH + (baggageBytes === undefined ? 0 : 5 + baggageBytes.length));
@@ -76,7 +76,7 @@ export function decodeBinary(buffer: unknown): { spanContext: SpanContext; bagga
     bytes[18] !== 1 ||
     bytes[27] !== 2
   ) {
-    logger.warn("FORMAT_BINARY: the carrier buffer is not in the shim's binary layout; nothing extracted");
+    warnOnce('binary.extract.layout', "FORMAT_BINARY: the carrier buffer is not in the shim's binary layout; nothing extracted");
     return undefined;
   }
   const traceId = readHex(bytes, 2, 16);
@@ -129,7 +129,10 @@ function readBaggage(bytes: Uint8Array): Baggage | undefined {
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(30);
   if (bytes.length !== 34 + length) return invalid('baggage length does not match the buffer');
   if (length > MAX_BAGGAGE_JSON_BYTES) {
-    logger.warn(`FORMAT_BINARY extract: the baggage field is over ${MAX_BAGGAGE_JSON_BYTES} bytes; the trace context is kept without baggage`);
+    warnOnce(
+      'binary.extract.baggage-size',
+      `FORMAT_BINARY extract: the baggage field is over ${MAX_BAGGAGE_JSON_BYTES} bytes; the trace context is kept without baggage`,
+    );
     return EMPTY;
   }
   let parsed: unknown;
@@ -149,7 +152,7 @@ function readBaggage(bytes: Uint8Array): Baggage | undefined {
 const EMPTY: Baggage = propagation.createBaggage();
 
 function invalid(reason: string): undefined {
-  logger.warn(`FORMAT_BINARY: ${reason}; nothing extracted`);
+  warnOnce(`binary.extract.${reason}`, `FORMAT_BINARY: ${reason}; nothing extracted`);
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 import { MAX_HEADER_VALUE_BYTES, breaksHeader, exceedsUtf8Bytes, isOversized } from './limits';
-import { describeError, logger, warnOnce } from './logger';
+import { describeError, warnOnce } from './logger';
 
 /**
  * A text map or HTTP headers carrier as OpenTracing code passes it. Besides a plain object of
@@ -42,7 +42,7 @@ export const textMapSetter: TextMapSetter<TextMapCarrier> = {
   set(carrier, key, value) {
     setCalls++;
     if (!isCleanName(key) || breaksHeader(value)) {
-      logger.warn(`inject: did not write the field ${JSON.stringify(key)}: CR, LF or NUL in its name or value`);
+      warnOnce('carrier.inject.crlf', `inject: did not write the field ${JSON.stringify(key)}: CR, LF or NUL in its name or value`);
       return;
     }
     writeField(carrier, key, value);
@@ -168,7 +168,7 @@ function listKeys(carrier: TextMapCarrier): string[] {
 function readField(carrier: TextMapCarrier, key: string, index: KeyIndex | undefined): string | string[] | undefined {
   const value = readHeaderValue(rawValue(carrier, key, index));
   if (value === OVERSIZED) {
-    logger.warn(`extract: ignored the carrier value of ${JSON.stringify(key)}: over ${MAX_HEADER_VALUE_BYTES} bytes`);
+    warnOnce('carrier.extract.oversized', `extract: ignored the carrier value of ${JSON.stringify(key)}: over ${MAX_HEADER_VALUE_BYTES} bytes`);
     return undefined;
   }
   return value;

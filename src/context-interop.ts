@@ -1,7 +1,7 @@
 import * as api from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
-import { describeError, logger } from './logger';
+import { describeError, warnOnce } from './logger';
 import { resolveSpanContext } from './references';
 import { EMPTY_BAGGAGE } from './span-context-shim';
 import type { SpanContextShim } from './span-context-shim';
@@ -48,14 +48,14 @@ export function contextWithSpan(ctx: Context, span: opentracing.Span | opentraci
     const resolved = resolveSpanContext(span);
     if (resolved === undefined) return ctx;
     if (!resolved.isValid()) {
-      logger.warn('contextWithSpan: the span context has no valid trace id and span id; context unchanged');
+      warnOnce('interop.contextWithSpan.invalid', 'contextWithSpan: the span context has no valid trace id and span id; context unchanged');
       return ctx;
     }
     const baggage = resolved.getBaggage();
     const result = trace.setSpanContext(ctx, resolved.getSpanContext());
     return baggage === EMPTY_BAGGAGE ? result : propagation.setBaggage(result, baggage);
   } catch (error) {
-    logger.warn(`contextWithSpan failed; context unchanged: ${describeError(error)}`);
+    warnOnce('interop.contextWithSpan.failed', `contextWithSpan failed; context unchanged: ${describeError(error)}`);
     return ctx;
   }
 }
@@ -105,7 +105,7 @@ export function activeSpan(tracer?: opentracing.Tracer): SpanShim | null {
     if (activated instanceof SpanShim && activated._otelSpanContext().spanId === otelSpan.spanContext().spanId) return activated;
     return new SpanShim(tracer ?? opentracing.globalTracer(), otelSpan, propagation.getBaggage(active) ?? EMPTY_BAGGAGE);
   } catch (error) {
-    logger.warn(`activeSpan failed; null returned: ${describeError(error)}`);
+    warnOnce('interop.activeSpan.failed', `activeSpan failed; null returned: ${describeError(error)}`);
     return null;
   }
 }

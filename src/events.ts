@@ -13,7 +13,7 @@ import {
   LOG_PAYLOAD,
   LOG_STACK,
 } from './constants';
-import { describeError, logger } from './logger';
+import { describeError, warnOnce } from './logger';
 
 /** An OpenTelemetry event made from one OpenTracing `log()` call. */
 export interface LogEvent {
@@ -55,7 +55,7 @@ export interface LogEvent {
  */
 export function toLogEvent(fields: unknown): LogEvent {
   if (typeof fields !== 'object' || fields === null) {
-    logger.warn(`log() expects an object of fields, got ${typeof fields}; recorded as a "message" field`);
+    warnOnce('events.log.not-object', `log() expects an object of fields, got ${typeof fields}; recorded as a "message" field`);
     const message = toAttributeValue(fields);
     return { name: DEFAULT_EVENT_NAME, attributes: message === undefined ? {} : { message }, exceptionMessage: undefined };
   }
@@ -132,7 +132,7 @@ function isSpreadPayload(payload: unknown): boolean {
   try {
     return isPlainObject(payload);
   } catch (error) {
-    logger.warn(`logEvent() payload could not be read; kept as the field "payload": ${describeError(error)}`);
+    warnOnce('events.logEvent.payload', `logEvent() payload could not be read; kept as the field "payload": ${describeError(error)}`);
     return false;
   }
 }
@@ -175,7 +175,7 @@ function exceptionFromError(value: unknown): Attributes | undefined {
     if (typeof value.stack === 'string') attributes[ATTR_EXCEPTION_STACKTRACE] = value.stack;
     return attributes;
   } catch (error) {
-    logger.warn(`the error.object of an error log could not be read: ${describeError(error)}`);
+    warnOnce('events.error-object.unreadable', `the error.object of an error log could not be read: ${describeError(error)}`);
     return undefined;
   }
 }

@@ -1,6 +1,6 @@
 import type { Baggage, BaggageEntry } from '@opentelemetry/api';
 import * as api from '@opentelemetry/api';
-import { logger } from './logger';
+import { warnOnce } from './logger';
 import type { BaggageEntries } from './span-context-shim';
 
 // Read once: the api's CommonJS build exports every name through a getter, which compiled code
@@ -86,7 +86,7 @@ export function exceedsUtf8Bytes(texts: readonly string[], limit: number): boole
  * @param warn where the warning goes; default `diag`, each time. A caller on a hot path passes
  *   its once-per-message warning.
  */
-export function limitEntries(entries: BaggageEntries, source: string, warn: Warn = warnEachTime): BaggageEntries {
+export function limitEntries(entries: BaggageEntries, source: string, warn: Warn = warnOncePerKind): BaggageEntries {
   if (entries.length > MAX_BAGGAGE_ITEMS) return keepWithinLimits(entries, source, warn);
   let units = 0;
   for (const [key, entry] of entries) units += key.length + entry.value.length;
@@ -213,7 +213,7 @@ function keepWithinLimits(entries: BaggageEntries, source: string, warn: Warn): 
  *
  * @param source names the operation in the warning, e.g. `startSpan`.
  */
-export function unionWithinLimits(lists: readonly BaggageEntries[], source: string, warn: Warn = warnEachTime): BaggageEntries {
+export function unionWithinLimits(lists: readonly BaggageEntries[], source: string, warn: Warn = warnOncePerKind): BaggageEntries {
   const kept: Array<readonly [string, BaggageEntry]> = [];
   const keys = new Set<string>();
   let bytes = 0;
@@ -243,8 +243,12 @@ export function unionWithinLimits(lists: readonly BaggageEntries[], source: stri
 /** Where a limit reports what it dropped. */
 export type Warn = (message: string) => void;
 
-function warnEachTime(message: string): void {
-  logger.warn(message);
+/**
+ * The default `Warn`: once per kind of message in the process (`warnOnce`), the kind being the
+ * message with its numbers taken out, so that every request over a limit does not log a line.
+ */
+export function warnOncePerKind(message: string): void {
+  warnOnce(`limits:${message.replace(/\d+/g, '#')}`, message);
 }
 
 /**

@@ -22,19 +22,35 @@ export function describeError(error: unknown): string {
 
 /** The keys `warnOnce` has warned about; at most `MAX_WARNED_KEYS`. */
 const warnedKeys = new Set<string>();
-/** Most distinct warnings `warnOnce` gives in a process, so that varied reasons cannot flood the log or grow the set. */
-const MAX_WARNED_KEYS = 100;
+/**
+ * Most distinct warnings `warnOnce` gives in a process, so that varied reasons cannot flood the
+ * log or grow the set. The keys are fixed strings, one per place that can warn (about 80 in the
+ * package, the jaeger surface included), so in practice the bound is never reached.
+ */
+const MAX_WARNED_KEYS = 256;
 
 /**
- * One `diag` warning, `message`, the first time `key` is seen in the process; nothing after, nor
- * for a new key once `MAX_WARNED_KEYS` were warned about. For problems a hot path may meet at
- * every call (a carrier that refuses a field, a span whose methods throw): reported once, never
- * per call (project rule).
+ * One `diag` message, `message`, the first time `key` is seen in the process; nothing after, nor
+ * for a new key once `MAX_WARNED_KEYS` were reported. Every problem a per-call path can meet (bad
+ * input to a span or tracer method, a carrier or Baggage that misbehaves, a span whose methods
+ * throw) is reported this way: once, never per call (project rule), so that an application
+ * repeating a mistake, or a client sending the same hostile header with every request, cannot
+ * flood the log. `key` names the place and the kind of problem, never the value; `message`
+ * describes the first case. `level`: `warn` (default) or `error`.
  */
-export function warnOnce(key: string, message: string): void {
+export function warnOnce(key: string, message: string, level: 'warn' | 'error' = 'warn'): void {
   if (warnedKeys.has(key) || warnedKeys.size >= MAX_WARNED_KEYS) return;
   warnedKeys.add(key);
-  logger.warn(message);
+  if (level === 'error') logger.error(message);
+  else logger.warn(message);
+}
+
+/**
+ * Forgets which keys `warnOnce` has reported, so that the next occurrence of each is reported
+ * again. For tests, which check each case's warning on its own. @internal
+ */
+export function resetWarnOnce(): void {
+  warnedKeys.clear();
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as api from '@opentelemetry/api';
 import type { AttributeValue, Attributes, Baggage, Context, HrTime, Link, Span, Tracer } from '@opentelemetry/api';
-import { describeError, logger, reportSpanFailure } from './logger';
+import { describeError, reportSpanFailure, warnOnce } from './logger';
 import { millisToHrTime } from './time';
 
 // Read once: the api's CommonJS build exports every name through a getter, which compiled code
@@ -164,7 +164,7 @@ export class PendingSpan {
         creationContext,
       );
     } catch (error) {
-      logger.error(`the OpenTelemetry tracer failed to start a span: ${describeError(error)}`);
+      warnOnce('tracer.otel-startSpan.failed', `the OpenTelemetry tracer failed to start a span: ${describeError(error)}`, 'error');
       span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     }
     const events = this._events;

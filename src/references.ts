@@ -6,7 +6,7 @@ import { LINK_REF_TYPE_ATTRIBUTE } from './constants';
 import { toOtelSpanId, toOtelTraceId } from './hex-ids';
 import { createSizedBaggage, limitEntries, unionWithinLimits } from './limits';
 import type { Warn } from './limits';
-import { describeError, logger } from './logger';
+import { describeError, warnOnce } from './logger';
 import { CHILD_OF_LINKS, SpanContextShim } from './span-context-shim';
 import type { BaggageEntries } from './span-context-shim';
 
@@ -113,7 +113,7 @@ export function resolveSpanContext(value: unknown): SpanContextShim | undefined 
     if (value instanceof SpanContextShim) return value;
     return resolveForeign(value, true);
   } catch (error) {
-    logger.warn(`a span context could not be read and was ignored: ${describeError(error)}`);
+    warnOnce('references.span-context.unreadable', `a span context could not be read and was ignored: ${describeError(error)}`);
     return undefined;
   }
 }
@@ -128,7 +128,7 @@ export function resolveReference(reference: unknown): ResolvedReference | undefi
   try {
     const { type, referencedContext } = reference as Partial<opentracing.Reference>;
     if (typeof type !== 'function' || typeof referencedContext !== 'function') {
-      logger.warn('a reference without type() and referencedContext() was ignored');
+      warnOnce('references.reference.shape', 'a reference without type() and referencedContext() was ignored');
       return undefined;
     }
     const refType = String(type.call(reference));
@@ -137,14 +137,14 @@ export function resolveReference(reference: unknown): ResolvedReference | undefi
     const resolved = resolveSpanContext(context);
     return resolved === undefined ? undefined : { type: refType, context: resolved };
   } catch (error) {
-    logger.warn(`a reference could not be read and was ignored: ${describeError(error)}`);
+    warnOnce('references.reference.unreadable', `a reference could not be read and was ignored: ${describeError(error)}`);
     return undefined;
   }
 }
 
 function resolveForeign(value: unknown, followSpan: boolean): SpanContextShim | undefined {
   if (typeof value !== 'object' || value === null) {
-    if (value !== null && value !== undefined) logger.warn(`a ${typeof value} is not a span context; ignored`);
+    if (value !== null && value !== undefined) warnOnce('references.span-context.not-object', `a ${typeof value} is not a span context; ignored`);
     return undefined;
   }
   const candidate = value as Record<string, unknown>;
@@ -167,7 +167,7 @@ function resolveForeign(value: unknown, followSpan: boolean): SpanContextShim | 
     const context = (candidate.context as () => unknown).call(value);
     return context instanceof SpanContextShim ? context : resolveForeign(context, false);
   }
-  logger.warn('an object that is neither a Span nor a SpanContext was ignored');
+  warnOnce('references.span-context.shape', 'an object that is neither a Span nor a SpanContext was ignored');
   return undefined;
 }
 
@@ -175,7 +175,7 @@ function fromForeignIds(candidate: Record<string, unknown>): SpanContextShim | u
   const traceId = toOtelTraceId((candidate.toTraceId as () => unknown).call(candidate));
   const spanId = toOtelSpanId((candidate.toSpanId as () => unknown).call(candidate));
   if (traceId === undefined || spanId === undefined) {
-    logger.warn('a span context of another tracer has no valid hex trace id and span id; ignored');
+    warnOnce('references.foreign.ids', 'a span context of another tracer has no valid hex trace id and span id; ignored');
     return undefined;
   }
   const sampled = readPart('sampled flag', () =>
@@ -209,7 +209,7 @@ function readPart<T>(part: string, read: () => T): T | undefined {
   try {
     return read();
   } catch (error) {
-    logger.warn(`the ${part} of a span context of another tracer could not be read; left out: ${describeError(error)}`);
+    warnOnce(`references.foreign.${part}`, `the ${part} of a span context of another tracer could not be read; left out: ${describeError(error)}`);
     return undefined;
   }
 }
@@ -273,7 +273,7 @@ function addReferences(selection: ReferenceSelection, references: unknown): void
       if (resolved !== undefined) selection.add(resolved.type, resolved.context);
     }
   } catch (error) {
-    logger.warn(`startSpan: the references could not be read; the rest were ignored: ${describeError(error)}`);
+    warnOnce('references.list.unreadable', `startSpan: the references could not be read; the rest were ignored: ${describeError(error)}`);
   }
 }
 

@@ -2,7 +2,7 @@ import * as api from '@opentelemetry/api';
 import type { Baggage, BaggageEntry, Context, Link, SpanContext } from '@opentelemetry/api';
 import * as opentracing from 'opentracing';
 import { limitEntries } from './limits';
-import { describeError, logger } from './logger';
+import { describeError, warnOnce } from './logger';
 
 // Read once: the api's CommonJS build exports every name through a getter, which compiled code
 // would otherwise call at each use on the per-span path (issue 17: 2 to 4% of a span).
@@ -202,7 +202,7 @@ export class SpanContextShim extends opentracing.SpanContext {
     try {
       listed = baggage.getAllEntries();
     } catch (error) {
-      logger.warn(`extract: the extracted baggage could not be read and was left out: ${describeError(error)}`);
+      warnOnce('extract.baggage.unreadable', `extract: the extracted baggage could not be read and was left out: ${describeError(error)}`);
       this._entries = NO_ENTRIES;
       this._baggage = EMPTY_BAGGAGE;
       return;

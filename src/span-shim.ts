@@ -4,7 +4,7 @@ import * as opentracing from 'opentracing';
 import { describeValue, forEachEntry, toAttributeValue } from './attributes';
 import { TAG_SPAN_KIND } from './constants';
 import { toLogEvent } from './events';
-import { describeError, logger, reportSpanFailure, warnOnce } from './logger';
+import { describeError, reportSpanFailure, warnOnce } from './logger';
 import { MAX_PENDING_EVENTS, PendingSpan } from './pending-span';
 import { isOtelSpanContext } from './references';
 import { CREATION_CONTEXT, EMPTY_BAGGAGE, SpanContextShim } from './span-context-shim';
@@ -181,7 +181,7 @@ export class SpanShim extends opentracing.Span {
   protected override _setBaggageItem(key: string, value: string): void {
     if (this._state === 'finished') return;
     if (typeof key !== 'string' || key === '' || value === undefined || value === null) {
-      logger.warn('setBaggageItem needs a non-empty string key and a value; ignored');
+      warnOnce('span.setBaggageItem.bad-item', 'setBaggageItem needs a non-empty string key and a value; ignored');
       return;
     }
     this._baggage = this._baggage.setEntry(key, { value: typeof value === 'string' ? value : String(toAttributeValue(value)) });
@@ -200,7 +200,7 @@ export class SpanShim extends opentracing.Span {
   protected override _addTags(tags: { [key: string]: unknown }): void {
     if (!this._records()) return;
     if (typeof tags !== 'object' || tags === null) {
-      logger.warn(`addTags expects an object, got ${typeof tags}; ignored`);
+      warnOnce('span.addTags.not-object', `addTags expects an object, got ${typeof tags}; ignored`);
       return;
     }
     forEachEntry(tags, 'tags', setTagOf, this);
@@ -257,7 +257,7 @@ export class SpanShim extends opentracing.Span {
     try {
       if (this._records()) this._setTag(typeof key === 'string' ? key : tagKey(key), value);
     } catch (error) {
-      logger.warn(`setTag failed; tag dropped: ${describeError(error)}`);
+      warnOnce('span.setTag.failed', `setTag failed; tag dropped: ${describeError(error)}`);
     }
     return this;
   }
@@ -275,7 +275,8 @@ export class SpanShim extends opentracing.Span {
         (this._pending as PendingSpan).kind = effect.kind;
         return;
       }
-      logger.warn(
+      warnOnce(
+        'span.kind.late',
         `${TAG_SPAN_KIND} was set after the span's context was used (child, inject, id read, activation) or ${MAX_PENDING_EVENTS} logs or tags were kept; ` +
           `OpenTelemetry fixes the SpanKind at creation, so it is kept as the attribute "${TAG_SPAN_KIND}"`,
       );
@@ -327,7 +328,7 @@ export class SpanShim extends opentracing.Span {
   private _readTime(value: unknown, call: string): HrTime | undefined {
     const millis = readEpochMillis(value);
     if (millis !== undefined) return millisToHrTime(millis);
-    logger.warn(`${call}: the time must be ms since the epoch, got ${String(toAttributeValue(value))}; using now`);
+    warnOnce(`span.${call}.bad-time`, `${call}: the time must be ms since the epoch, got ${String(toAttributeValue(value))}; using now`);
     return this._now();
   }
 }

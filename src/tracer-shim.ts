@@ -6,7 +6,7 @@ import { decodeBinary, encodeBinary } from './binary-format';
 import { carrierGetter, isTextMapCarrier, textMapSetter, textMapSetterCalls } from './carrier';
 import { SHIM_TRACER_NAME } from './constants';
 import { countWithinLimits, limitInjectedEntries, surelyFitsInjected } from './limits';
-import { describeError, logger } from './logger';
+import { describeError, logger, warnOnce } from './logger';
 import { PendingSpan } from './pending-span';
 import { isBaggage, resolveSpanContext, selectParent } from './references';
 import { CREATION_CONTEXT, EMPTY_BAGGAGE, INJECTION_CONTEXT, PARENT_CONTEXT, SpanContextShim } from './span-context-shim';
@@ -88,7 +88,7 @@ export class TracerShim extends opentracing.Tracer {
     try {
       this._inject(spanContext as opentracing.SpanContext, format, carrier);
     } catch (error) {
-      logger.warn(`inject failed: ${describeError(error)}`);
+      warnOnce('tracer.inject.failed', `inject failed: ${describeError(error)}`);
     }
   }
 
@@ -97,12 +97,12 @@ export class TracerShim extends opentracing.Tracer {
     try {
       return this._newSpan(this._spanStart(name, fields), fields.tags);
     } catch (error) {
-      logger.warn(`startSpan: the options could not be used, so the span starts with its name only: ${describeError(error)}`);
+      warnOnce('tracer.startSpan.bad-options', `startSpan: the options could not be used, so the span starts with its name only: ${describeError(error)}`);
     }
     try {
       return this._newSpan(this._spanStart(name, NO_OPTIONS), undefined);
     } catch (error) {
-      logger.error(`startSpan failed; a non-recording span is returned: ${describeError(error)}`);
+      warnOnce('tracer.startSpan.failed', `startSpan failed; a non-recording span is returned: ${describeError(error)}`, 'error');
       return new SpanShim(this, trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
     }
   }
@@ -129,7 +129,7 @@ export class TracerShim extends opentracing.Tracer {
         this._warn(`inject: unknown format ${describeValue(format)}; nothing injected`);
       }
     } catch (error) {
-      logger.warn(`inject failed: ${describeError(error)}`);
+      warnOnce('tracer.inject.failed', `inject failed: ${describeError(error)}`);
     }
   }
 
@@ -153,7 +153,7 @@ export class TracerShim extends opentracing.Tracer {
       }
       this._warn(`extract: unknown format ${describeValue(format)}; null returned`);
     } catch (error) {
-      logger.warn(`extract failed: ${describeError(error)}`);
+      warnOnce('tracer.extract.failed', `extract failed: ${describeError(error)}`);
     }
     return null;
   }
@@ -232,7 +232,7 @@ export class TracerShim extends opentracing.Tracer {
     const { startTime } = fields;
     const given = startTime === undefined ? undefined : readEpochMillis(startTime);
     if (given === undefined && startTime !== undefined) {
-      logger.warn(`startSpan: startTime must be ms since the epoch, got ${typeof startTime}; using now`);
+      warnOnce('tracer.startSpan.bad-time', `startSpan: startTime must be ms since the epoch, got ${typeof startTime}; using now`);
     }
     const createAtStart = hasUnsampledParent(parent, this._implicitParent ? active : undefined);
     // Date.now() as well as the monotonic clock: the OpenTelemetry SDK starts its spans at

@@ -39,7 +39,8 @@ describe('carrier', () => {
       logs.stop();
       expect(Object.keys(carrier)).toHaveLength(300);
       expect(carrier['name-299']).toBe('v');
-      expect(logs.matching('CR, LF or NUL')).toHaveLength(5);
+      // Every bad field is refused; the warning is given once per process, not per field.
+      expect(logs.matching('CR, LF or NUL')).toHaveLength(1);
     });
   });
 
@@ -148,8 +149,10 @@ describe('carrier', () => {
       expect(textMapGetter.get({ baggage: Buffer.alloc(MAX_HEADER_VALUE_BYTES + 1, 0x61) }, 'baggage')).toBeUndefined();
       expect(textMapGetter.get({ baggage: [Buffer.alloc(5000, 0x61), Buffer.alloc(5000, 0x62)] }, 'baggage')).toBeUndefined();
       expect(textMapGetter.get({ baggage: Buffer.alloc(MAX_HEADER_VALUE_BYTES, 0x61) }, 'baggage')).toHaveLength(MAX_HEADER_VALUE_BYTES);
+      for (let i = 0; i < 100; i++) textMapGetter.get({ baggage: Buffer.alloc(MAX_HEADER_VALUE_BYTES + 1, 0x61) }, 'baggage');
       logs.stop();
-      expect(logs.matching('over 8192 bytes')).toHaveLength(2);
+      // Once per process: a client sending the oversized header with every request cannot flood the log.
+      expect(logs.matching('over 8192 bytes')).toHaveLength(1);
     });
 
     it('should leave out a field the carrier refuses and still write the others, with one warning per reason', () => {

@@ -2,7 +2,7 @@ import type { SpanContext, TextMapGetter } from '@opentelemetry/api';
 import { textMapGetter, textMapSetter } from '../carrier';
 import type { TextMapCarrier } from '../carrier';
 import { breaksHeader, limitEntries } from '../limits';
-import { describeError, logger } from '../logger';
+import { describeError, warnOnce } from '../logger';
 import { resolveSpanContext } from '../references';
 import { EMPTY_BAGGAGE } from '../span-context-shim';
 import { JAEGER_BAGGAGE_HEADER, JAEGER_BAGGAGE_HEADER_PREFIX, JAEGER_DEBUG_FLAG, JAEGER_DEBUG_ID_HEADER, JAEGER_SAMPLED_FLAG } from './constants';
@@ -58,7 +58,7 @@ export class TextMapCodec {
       if (resolved === undefined || typeof carrier !== 'object' || carrier === null) return;
       this._carrier.writeContext(resolved, carrier, textMapSetter);
     } catch (error) {
-      logger.warn(`TextMapCodec.inject failed: ${describeError(error)}`);
+      warnOnce('jaeger.TextMapCodec.inject', `TextMapCodec.inject failed: ${describeError(error)}`);
     }
   }
 
@@ -68,7 +68,7 @@ export class TextMapCodec {
       if (typeof carrier !== 'object' || carrier === null) return emptyContext();
       return this._carrier.readContext(carrier, textMapGetter) ?? emptyContext();
     } catch (error) {
-      logger.warn(`TextMapCodec.extract failed: ${describeError(error)}`);
+      warnOnce('jaeger.TextMapCodec.extract', `TextMapCodec.extract failed: ${describeError(error)}`);
       return emptyContext();
     }
   }
@@ -134,7 +134,7 @@ export class ZipkinB3TextMapCodec {
         if (value !== undefined) textMapSetter.set(target, `${this._baggagePrefix}${key}`, value);
       }
     } catch (error) {
-      logger.warn(`ZipkinB3TextMapCodec.inject failed: ${describeError(error)}`);
+      warnOnce('jaeger.ZipkinB3TextMapCodec.inject', `ZipkinB3TextMapCodec.inject failed: ${describeError(error)}`);
     }
   }
 
@@ -144,7 +144,7 @@ export class ZipkinB3TextMapCodec {
       if (typeof carrier !== 'object' || carrier === null) return emptyContext();
       return this._extract(carrier as TextMapCarrier, textMapGetter);
     } catch (error) {
-      logger.warn(`ZipkinB3TextMapCodec.extract failed: ${describeError(error)}`);
+      warnOnce('jaeger.ZipkinB3TextMapCodec.extract', `ZipkinB3TextMapCodec.extract failed: ${describeError(error)}`);
       return emptyContext();
     }
   }

@@ -1,6 +1,6 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_ITEMS, MAX_HEADER_VALUE_BYTES, breaksHeader, isOversized, limitEntries, utf8Length } from '../limits';
-import { describeError, logger } from '../logger';
+import { describeError, logger, warnOnce } from '../logger';
 import type { BaggageEntries, SpanContextShim } from '../span-context-shim';
 import { EMPTY_BAGGAGE } from '../span-context-shim';
 import { BaggageItems, mayNeedNormalizing, normalizeBaggageKey } from './baggage-key';
@@ -145,7 +145,7 @@ export class JaegerCarrier {
   read(carrier: unknown, getter: TextMapGetter): JaegerCarrierContent | undefined {
     const keys: unknown = getter.keys(carrier);
     if (!Array.isArray(keys)) {
-      logger.warn('jaeger extract: the getter returned no key list, the carrier was ignored');
+      warnOnce('jaeger.extract.no-keys', 'jaeger extract: the getter returned no key list, the carrier was ignored');
       return undefined;
     }
     let received: UberTraceId | undefined;
@@ -190,13 +190,13 @@ export class JaegerCarrier {
   private _item(key: string, value: unknown): { name: string; value: string; bytes: number } | undefined {
     const text = toText(value);
     if (key === '' || text === undefined) {
-      logger.warn('jaeger inject: dropped a baggage item with an empty key or a non-string value');
+      warnOnce('jaeger.inject.bad-item', 'jaeger inject: dropped a baggage item with an empty key or a non-string value');
       return undefined;
     }
     if (this.urlEncoding) {
       const name = this._headerName(key);
       if (name === undefined) {
-        logger.warn(`${dropped(key)}: not a valid HTTP header name`);
+        warnOnce('jaeger.inject.header-name', `${dropped(key)}: not a valid HTTP header name`);
         return undefined;
       }
       let encoded: string;
@@ -204,7 +204,7 @@ export class JaegerCarrier {
         encoded = encodeURIComponent(text);
       } catch {
         // encodeURIComponent throws on a lone surrogate; jaeger-client lets that escape.
-        logger.warn(`${dropped(key)}: its value is not valid UTF-16`);
+        warnOnce('jaeger.inject.utf16', `${dropped(key)}: its value is not valid UTF-16`);
         return undefined;
       }
       // A header name and a URL-encoded value are ASCII: one byte per character.
@@ -214,7 +214,7 @@ export class JaegerCarrier {
     if (breaksHeader(name) || breaksHeader(text)) {
       // Dropped rather than escaped: a text-map reader does not decode, so an escape would arrive
       // as a different value anyway, and indistinguishable from a value that contained it.
-      logger.warn(`${dropped(key)}: CR, LF or NUL in key or value`);
+      warnOnce('jaeger.inject.crlf', `${dropped(key)}: CR, LF or NUL in key or value`);
       return undefined;
     }
     return { name, value: text, bytes: utf8Length(key) + utf8Length(text) };
@@ -286,7 +286,7 @@ function readValue(getter: TextMapGetter, carrier: unknown, key: string, isList:
   try {
     raw = getter.get(carrier, key);
   } catch (error) {
-    logger.warn(`jaeger extract: skipped a value that could not be read: ${describeError(error)}`);
+    warnOnce('jaeger.extract.unreadable', `jaeger extract: skipped a value that could not be read: ${describeError(error)}`);
     return undefined;
   }
   let value: string | undefined;
@@ -298,7 +298,7 @@ function readValue(getter: TextMapGetter, carrier: unknown, key: string, isList:
       .filter((element) => element !== undefined)
       .join(',');
   if (value !== undefined && isOversized(value)) {
-    logger.warn(`jaeger extract: ignored a carrier value over ${MAX_HEADER_VALUE_BYTES} bytes`);
+    warnOnce('jaeger.extract.oversized', `jaeger extract: ignored a carrier value over ${MAX_HEADER_VALUE_BYTES} bytes`);
     return undefined;
   }
   return value;

@@ -1,7 +1,7 @@
 import * as api from '@opentelemetry/api';
 import type { Baggage, BaggageEntry, Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { createSizedBaggage, limitEntries } from '../limits';
-import { describeError, logger } from '../logger';
+import { describeError, warnOnce } from '../logger';
 import type { BaggageEntries } from '../span-context-shim';
 import { normalizeBaggageKey } from './baggage-key';
 import { JAEGER_DEBUG_ID_KEY } from './constants';
@@ -87,7 +87,7 @@ export class JaegerPropagator implements TextMapPropagator {
           : undefined;
       this._carrier.write(header, propagation.getBaggage(context)?.getAllEntries(), carrier, setter);
     } catch (error) {
-      logger.warn(`jaeger inject stopped: ${describeError(error)}`);
+      warnOnce('jaeger.propagator.inject', `jaeger inject stopped: ${describeError(error)}`);
     }
   }
 
@@ -121,7 +121,7 @@ export class JaegerPropagator implements TextMapPropagator {
       if (entries !== undefined) result = propagation.setBaggage(result, mergeBaggage(propagation.getBaggage(context), entries));
       return result;
     } catch (error) {
-      logger.warn(`jaeger extract failed, the carrier was ignored: ${describeError(error)}`);
+      warnOnce('jaeger.propagator.extract', `jaeger extract failed, the carrier was ignored: ${describeError(error)}`);
       return context;
     }
   }

@@ -5,7 +5,7 @@ import { describeValue, readEntries } from '../attributes';
 import { carrierGetter, cleanFieldSetter, isTextMapCarrier } from '../carrier';
 import { toOtelSpanId, toOtelTraceId } from '../hex-ids';
 import { breaksHeader, limitEntries } from '../limits';
-import { describeError, logger } from '../logger';
+import { describeError, logger, warnOnce } from '../logger';
 import { resolveSpanContext } from '../references';
 import { EMPTY_BAGGAGE, SpanContextShim } from '../span-context-shim';
 import type { BaggageEntries } from '../span-context-shim';
@@ -207,7 +207,7 @@ export class JaegerTracer extends TracerShim {
       const removed = injectGuarded(injector, toJaegerSpanContext(resolved), carrier);
       if (removed > 0) this._warn(`custom injector for ${describeValue(format)} wrote fields with CR, LF or NUL in the name or value; they were removed`);
     } catch (error) {
-      logger.warn(`custom injector for ${describeValue(format)} failed: ${describeError(error)}`);
+      warnOnce('jaeger.custom-injector.failed', `custom injector for ${describeValue(format)} failed: ${describeError(error)}`);
     }
   }
 
@@ -295,7 +295,7 @@ function injectJaeger(jaeger: JaegerCarrier, spanContext: unknown, carrier: Reco
     if (resolved === undefined) return false;
     jaeger.writeContext(resolved, carrier, cleanFieldSetter);
   } catch (error) {
-    logger.warn(`inject failed: ${describeError(error)}`);
+    warnOnce('jaeger.tracer.inject.failed', `inject failed: ${describeError(error)}`);
   }
   return true;
 }
@@ -309,7 +309,7 @@ function extractJaeger(jaeger: JaegerCarrier, carrier: Record<string, unknown>):
   try {
     return jaeger.readContext(carrier, carrierGetter());
   } catch (error) {
-    logger.warn(`extract failed: ${describeError(error)}`);
+    warnOnce('jaeger.tracer.extract.failed', `extract failed: ${describeError(error)}`);
     return null;
   }
 }
@@ -408,7 +408,7 @@ function extractCustom(extractor: JaegerExtractor, format: string, carrier: unkn
     const resolved = resolveSpanContext(extracted);
     return resolved === undefined ? null : fromShim(resolved);
   } catch (error) {
-    logger.warn(`custom extractor for ${describeValue(format)} failed: ${describeError(error)}`);
+    warnOnce('jaeger.custom-extractor.failed', `custom extractor for ${describeValue(format)} failed: ${describeError(error)}`);
     return null;
   }
 }
@@ -472,7 +472,10 @@ function readOptional<T>(part: string, read: () => T): T | undefined {
   try {
     return read();
   } catch (error) {
-    logger.warn(`custom extractor: the ${part} of the extracted span context could not be read; left out: ${describeError(error)}`);
+    warnOnce(
+      `jaeger.custom-extractor.${part}`,
+      `custom extractor: the ${part} of the extracted span context could not be read; left out: ${describeError(error)}`,
+    );
     return undefined;
   }
 }

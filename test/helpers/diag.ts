@@ -1,5 +1,6 @@
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import type { DiagLogger } from '@opentelemetry/api';
+import { resetWarnOnce } from '../../src/logger';
 
 /** What was logged through OpenTelemetry's `diag` while a capture was on. */
 export interface DiagCapture {
@@ -13,7 +14,8 @@ export interface DiagCapture {
 
 /**
  * Registers a collecting DiagLogger at level WARN, the real `diag` API: the shim's component
- * logger and the SDK write to it. Call `stop()` (or `diag.disable()`) after the test.
+ * logger and the SDK write to it. Call `stop()` (or `diag.disable()`) after the test. Also
+ * forgets what the shim has reported once (`warnOnce`), so each capture sees its own cases.
  */
 export function captureDiag(): DiagCapture {
   const messages: string[] = [];
@@ -29,6 +31,7 @@ export function captureDiag(): DiagCapture {
     debug: collect('debug'),
     verbose: collect('verbose'),
   };
+  resetWarnOnce();
   diag.disable();
   diag.setLogger(logger, DiagLogLevel.WARN);
   return {

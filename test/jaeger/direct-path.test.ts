@@ -224,7 +224,8 @@ describe('JaegerTracer with a JaegerPropagator alone (the direct path)', () => {
         expect(Object.keys(written).filter((key) => key.startsWith('uberctx-'))).toHaveLength(150);
       }
     }
-    expect(captured.matching('dropped baggage item "bad key": not a valid HTTP header name')).toHaveLength(4);
+    // Dropped at every inject (150 items written each time); reported once per process, not per inject.
+    expect(captured.matching('dropped baggage item "bad key": not a valid HTTP header name')).toHaveLength(1);
     for (const span of spans) span.finish();
   });
 

@@ -83,7 +83,7 @@ describe('JaegerCarrier', () => {
       span.finish();
     });
 
-    it('should drop and report an item it cannot write on every inject of the context, not only the first', () => {
+    it('should drop an item it cannot write on every inject of the context, not only the first, and report it once', () => {
       const jaeger = tracer();
       const span = jaeger.startSpan('s');
       span.setBaggageItem('tenant', 'acme');
@@ -93,7 +93,8 @@ describe('JaegerCarrier', () => {
         expect(written['uberctx-tenant']).toBe('acme');
         expect(Object.keys(written)).toHaveLength(2);
       }
-      expect(captured.matching('dropped baggage item "bad key": not a valid HTTP header name')).toHaveLength(3);
+      // Dropped at each inject (the keys above); reported once per process, not per inject.
+      expect(captured.matching('dropped baggage item "bad key": not a valid HTTP header name')).toHaveLength(1);
       span.finish();
     });
 
