@@ -3,7 +3,7 @@ import type { Attributes, HrTime, SpanContext, SpanStatus } from '@opentelemetry
 import { ExportResultCode } from '../otel-sdk/types';
 import type { ExportResult, ReadableSpan, SpanExporter, TimedEvent } from '../otel-sdk/types';
 import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_TYPE, EXCEPTION_EVENT_NAME, LINK_REF_TYPE_ATTRIBUTE } from '../constants';
-import { logger } from '../logger';
+import { logger, warnOnce } from '../logger';
 import { MAX_TIMER_DELAY_MS } from '../time';
 import type { BaggageSpanProcessor } from './baggage-span-processor';
 
@@ -147,7 +147,7 @@ export class TraceTreeExporter implements SpanExporter {
     for (const span of Array.isArray(spans) ? spans : []) {
       const entry = readEntry(span);
       if (entry === undefined) {
-        logger.warn('TraceTreeExporter: skipping a span without a valid span context');
+        warnOnce('tree.invalid-span', 'TraceTreeExporter: skipping a span without a valid span context');
         continue;
       }
       const { traceId } = entry;
