@@ -46,8 +46,6 @@ export class JaegerCarrier {
    * built and checked once. At most `MAX_CACHED_NAMES` keys.
    */
   private readonly _headerNames = new Map<string, string | undefined>();
-  /** Kinds of warning already given: each is given once per carrier codec, not once per request. */
-  private readonly _warned = new Set<string>();
 
   constructor(options: JaegerPropagatorOptions | undefined) {
     const resolved = resolveJaegerOptions(options);
@@ -116,8 +114,8 @@ export class JaegerCarrier {
       }
     }
     if (dropped > 0) {
-      this._warnOnce(
-        'inject limits',
+      warnOnce(
+        'jaeger.inject.limits',
         `jaeger inject: dropped ${dropped} baggage items over the limits (${MAX_BAGGAGE_ITEMS} items, ${MAX_BAGGAGE_BYTES} bytes as written); further drops are not reported`,
       );
     }
@@ -218,12 +216,6 @@ export class JaegerCarrier {
       return undefined;
     }
     return { name, value: text, bytes: utf8Length(key) + utf8Length(text) };
-  }
-
-  private _warnOnce(kind: string, message: string): void {
-    if (this._warned.has(kind)) return;
-    this._warned.add(kind);
-    logger.warn(message);
   }
 
   /** The carrier key of baggage key `key` in HTTP-header mode, or `undefined` when it is no valid header name. */

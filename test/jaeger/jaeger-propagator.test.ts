@@ -673,7 +673,8 @@ describe('JaegerPropagator with hostile input (issue 14)', () => {
       expect(carrier['uber-trace-id']).toBe('4bf92f3577b34da6a3ce929d0e0e4736:f067aa0ba902b7:0:1');
       expect(baggageKeys(carrier)).toHaveLength(MAX_BAGGAGE_ITEMS);
       expect(carrier['uberctx-k179']).toBe('v');
-      expect(diagnostics.matching('jaeger inject: dropped 70 baggage items over the limits')).toHaveLength(2);
+      // Three injects through two propagators: one warning for the process.
+      expect(diagnostics.matching('jaeger inject: dropped 70 baggage items over the limits')).toHaveLength(1);
     });
 
     it('should write at most 8192 bytes of keys and values as written, dropping whole items and keeping later ones that fit', () => {
